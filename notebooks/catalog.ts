@@ -1,0 +1,18 @@
+/**
+ * Every notebook's card (question, schema, defaults, presentation), without tfjs. Lab pages and the
+ * page script use this list; the runnable modules are in ./registry (CLI, Worker, tests), and a
+ * test checks both lists name the same notebooks in the same order.
+ */
+import { card as fitLinearVsMlp } from './fit-linear-vs-mlp.card';
+import { card as projectorBudget } from './projector-budget.card';
+import { defineCard, type AnyNotebookCard } from './types';
+
+const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp)];
+
+export const listCards = (): readonly AnyNotebookCard[] => cards;
+
+export function getCard(id: string): AnyNotebookCard {
+  const card = cards.find((c) => c.id === id);
+  if (!card) throw new Error(`unknown notebook "${id}" (known: ${cards.map((c) => c.id).join(', ')})`);
+  return card;
+}

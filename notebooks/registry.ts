@@ -1,0 +1,17 @@
+/**
+ * Every notebook, by id. Pages (getStaticPaths), the CLI, the Worker and the tests enumerate this
+ * list, so adding a notebook here is all it takes to get its Lab page, CLI entry and staleness test.
+ */
+import { notebook as fitLinearVsMlp } from './fit-linear-vs-mlp';
+import { notebook as projectorBudget } from './projector-budget';
+import type { AnyNotebook } from './types';
+
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp];
+
+export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
+
+export function getNotebook(id: string): AnyNotebook {
+  const nb = notebooks.find((n) => n.id === id);
+  if (!nb) throw new Error(`unknown notebook "${id}" (known: ${notebooks.map((n) => n.id).join(', ')})`);
+  return nb;
+}

@@ -1,0 +1,124 @@
+/**
+ * The first article: its computed numbers equal the code's, its citation blocks are machine-readable,
+ * and the page's scholarly machinery (Scholar tags, theme, search, JS budget) works.
+ */
+import { Cite } from '@citation-js/core';
+import '@citation-js/plugin-bibtex';
+import { expect, test } from '@playwright/test';
+import { gzipSync } from 'node:zlib';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { summarizePreset } from '../../src/lib/preset-summary';
+import { formatBytes, formatCount, formatFixed, formatGflop, formatInt, formatPercent, formatSig } from '../../src/lib/format';
+
+const ARTICLE = '/articles/what-is-a-projector/';
+
+function reformat(value: number, format: string, digits?: number): string {
+  switch (format) {
+    case 'int': return formatInt(value);
+    case 'count': return formatCount(value, digits ?? 1);
+    case 'fixed': return formatFixed(value, digits ?? 2);
+    case 'sig': return formatSig(value, digits ?? 3);
+    case 'percent': return formatPercent(value, digits ?? 1);
+    case 'gflop': return formatGflop(value, digits ?? 1);
+    case 'bytes': return formatBytes(value, digits ?? 1);
+    default: throw new Error(`unknown format ${format}`);
+  }
+}
+
+test('LLaVA-1.5-7B projector parameters on the page equal the computed value', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const computed = summarizePreset('llava-1.5-7b').params;
+  expect(computed).toBe(20_979_712); // the VERIFIED figure of the reference facts
+  const el = page.locator('[data-key="llava-1.5-7b.params"]');
+  await expect(el).toHaveAttribute('data-value', String(computed));
+  await expect(el).toHaveText(formatInt(computed));
+  await expect(page.locator('[data-key="llava-1.5-13b.params"]')).toHaveText(formatInt(summarizePreset('llava-1.5-13b').params));
+});
+
+test('every number on the article is painted through the shared formatter', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const nums = await page.locator('.num[data-value]').evaluateAll((els) =>
+    els.map((e) => ({ key: e.getAttribute('data-key'), value: Number(e.getAttribute('data-value')), format: e.getAttribute('data-format') ?? 'int', digits: e.getAttribute('data-digits'), text: e.textContent })),
+  );
+  expect(nums.length).toBeGreaterThan(20);
+  for (const n of nums) {
+    expect(n.text, `number ${n.key}`).toBe(reformat(n.value, n.format, n.digits ? Number(n.digits) : undefined));
+  }
+});
+
+test('"Cite this page" offers BibTeX that parses back, APA and CSL-JSON', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const bibtex = (await page.locator('#cite-bibtex').textContent()) ?? '';
+  const parsed = new Cite(bibtex).data as Array<Record<string, unknown>>;
+  expect(parsed).toHaveLength(1);
+  expect(parsed[0]?.title).toBe('What is a projector?');
+  expect(bibtex).toContain('http://127.0.0.1:4321/articles/what-is-a-projector/');
+  expect(bibtex).toMatch(/version 0\.1\.0/);
+  expect(bibtex).toContain('last updated 2026-11-27');
+  const csl = JSON.parse((await page.locator('#cite-csl').textContent()) ?? '{}');
+  expect(csl.title).toBe('What is a projector?');
+  expect(csl.version).toBe('0.1.0');
+  expect(await page.locator('#cite-apa').textContent()).toContain('What is a projector?. Projector Atlas (Version 0.1.0).');
+});
+
+test('Google Scholar meta tags carry title, authors, date and URL', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const meta = async (name: string) => page.locator(`meta[name="${name}"]`).first().getAttribute('content');
+  expect(await meta('citation_title')).toBe('What is a projector?');
+  expect(await meta('citation_author')).toBe('Projector Atlas contributors');
+  expect(await meta('citation_publication_date')).toBe('2026/11/27');
+  expect(await meta('citation_fulltext_html_url')).toBe(`http://127.0.0.1:4321${ARTICLE}`);
+});
+
+test('cross-references resolve to numbered figures, tables and equations', async ({ page }) => {
+  await page.goto(ARTICLE);
+  await expect(page.locator('a.xref[href="#fig-anatomy"]').first()).toHaveText('Figure 1');
+  await expect(page.locator('a.xref[href="#fig-params"]').first()).toHaveText('Figure 2');
+  await expect(page.locator('a.xref[href="#tab-shapes"]').first()).toHaveText('Table 1');
+  await expect(page.locator('#eq-mlp .equation-number')).toHaveText('(3)');
+  await expect(page.locator('.katex').first()).toBeVisible();
+  // Every inline citation points at an entry of the article's bibliography.
+  const targets = await page.locator('a.cite-link').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+  expect(targets.length).toBeGreaterThan(10);
+  for (const t of new Set(targets)) await expect(page.locator(String(t))).toHaveCount(1);
+});
+
+test('a citation card appears on keyboard focus', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const first = page.locator('.cite-item').first();
+  await expect(first.locator('.cite-card')).toBeHidden();
+  await first.locator('.cite-link').focus();
+  await expect(first.locator('.cite-card')).toBeVisible();
+  await expect(first.locator('.cite-card-link').first()).toHaveAttribute('href', /arxiv\.org|doi\.org/);
+});
+
+test('the theme toggle persists across reloads', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(ARTICLE);
+  await page.locator('#theme-toggle').click(); // system → light
+  await page.locator('#theme-toggle').click(); // light → dark
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(bg).toBe('rgb(22, 23, 26)');
+});
+
+test('Pagefind search finds the article offline', async ({ page }) => {
+  await page.goto('/search/?q=mm_projector');
+  await expect(page.locator('#search-results a').first()).toHaveAttribute('href', /what-is-a-projector/);
+});
+
+test('an article page loads at most 30 KB of gzipped JavaScript before interaction', async ({ page }) => {
+  const scripts = new Map<string, number>();
+  page.on('response', async (res) => {
+    if (res.request().resourceType() === 'script') scripts.set(res.url(), gzipSync(await res.body()).length);
+  });
+  await page.goto(ARTICLE);
+  await page.waitForLoadState('networkidle');
+  const total = [...scripts.values()].reduce((a, b) => a + b, 0);
+  mkdirSync('reports', { recursive: true });
+  writeFileSync('reports/js-budget.json', JSON.stringify({ page: ARTICLE, gzipBytes: total, scripts: Object.fromEntries(scripts) }, null, 2));
+  console.log(`JS before interaction on ${ARTICLE}: ${formatBytes(total)} gzip over ${scripts.size} files`);
+  expect(total).toBeLessThanOrEqual(30 * 1024);
+});

@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { curveSteps, defaults, notebook, type Result } from '../../notebooks/fit-linear-vs-mlp';
+import { ConfigError, type RunContext } from '../../notebooks/types';
+import { committedText, onWasm, runCounted, serializeRecord, staleMessage } from './helpers';
+
+const id = 'fit-linear-vs-mlp';
+let result: Result;
+
+describe(id, () => {
+  beforeAll(async () => {
+    await onWasm();
+  });
+
+  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
+    const a = await runCounted(notebook, notebook.defaults);
+    const b = await runCounted(notebook, notebook.defaults);
+    expect(a.leaked).toBe(0);
+    expect(b.record).toEqual(a.record);
+    expect(serializeRecord(a.record), staleMessage(id)).toBe(committedText(id));
+    result = a.record.result as Result;
+  });
+
+  test('the MLP beats linear on the nonlinear target; rank 2 is worse than full linear', () => {
+    const [linear, mlp, lowRank] = result.models;
+    expect([linear?.kind, mlp?.kind, lowRank?.kind]).toEqual(['linear', 'mlp', 'low-rank']);
+    // Measured: MLP 0.0417, linear 0.148, low-rank 0.314, mean baseline 0.654 (held-out MSE).
+    expect(mlp!.testMse).toBeLessThan(0.5 * linear!.testMse);
+    expect(lowRank!.testMse).toBeGreaterThan(1.5 * linear!.testMse);
+    expect(linear!.testMse).toBeLessThan(0.5 * result.meanBaselineMse);
+    expect(mlp!.testMse).toBeGreaterThan(result.noiseFloorMse);
+    expect(mlp!.testCosine).toBeGreaterThan(linear!.testCosine);
+    // Parameter counts: Dv=8, Dm=32: 8·32+32; (8·32+32)+(32·32+32); 8·2 + 2·32+32.
+    expect(result.models.map((m) => m.params)).toEqual([288, 1344, 112]);
+  });
+
+  test('loss curves are sampled at the documented steps and fall', () => {
+    for (const m of result.models) {
+      expect(m.curve.step).toEqual(curveSteps(defaults.steps));
+      expect(m.curve.loss).toHaveLength(m.curve.step.length);
+      expect(m.curve.loss[m.curve.loss.length - 1]!).toBeLessThan(m.curve.loss[0]!);
+    }
+    expect(curveSteps(7)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(curveSteps(120)).toEqual([...Array.from({ length: 60 }, (_, i) => 1 + 2 * i), 120]); // every 2nd step, plus the last
+  });
+
+  test('a bad config is rejected naming the field', async () => {
+    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
+    const err = await notebook.run({ ...notebook.defaults, steps: 0, learningRate: -1 }, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['steps', 'learningRate']);
+    await expect(notebook.run({ ...notebook.defaults, rank: 1.5 }, ctx)).rejects.toThrow(/^rank: Expected integer/);
+  });
+
+  test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
+    const controller = new AbortController();
+    const before = tf.memory().numTensors;
+    const seen: number[] = [];
+    const ctx: RunContext = {
+      onProgress: (fraction) => {
+        seen.push(fraction);
+        if (fraction > 0.2) controller.abort();
+      },
+      signal: controller.signal,
+    };
+    await expect(notebook.run(notebook.defaults, ctx)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Math.max(...seen)).toBeLessThan(0.3); // it stopped at the next checkpoint, not at the end
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, test } from 'vitest';
+import { notebook } from '../../notebooks/projector-budget';
+import { ConfigError } from '../../notebooks/types';
+import type { Result } from '../../notebooks/projector-budget';
+import { committedText, quietCtx, runCounted, serializeRecord, staleMessage } from './helpers';
+
+const id = 'projector-budget';
+
+describe(id, () => {
+  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
+    const a = await runCounted(notebook, notebook.defaults);
+    const b = await runCounted(notebook, notebook.defaults);
+    expect(b.record).toEqual(a.record);
+    expect(a.leaked).toBe(0);
+    expect(serializeRecord(a.record), staleMessage(id)).toBe(committedText(id));
+  });
+
+  test('LLaVA-1.5-7B at 336 px: 576 tokens, 20,979,712 parameters, ≈24.2 GFLOP', async () => {
+    const result = (await notebook.run(notebook.defaults, quietCtx())) as Result;
+    const row = result.rows.find((r) => r.preset === 'llava-1.5-7b');
+    expect(row).toMatchObject({ inputTokens: 576, outputTokens: 576, llmDim: 4096, params: 20_979_712 });
+    // 2·576·(1024·4096 + 4096·4096) = 24,159,191,040
+    expect(row?.flops).toBe(24_159_191_040);
+  });
+
+  test('resolution rescales patch grids but not fixed query outputs', async () => {
+    const cfg = { ...notebook.defaults, resolution: 224, presets: ['llava-1.5-7b', 'instructblip-vicuna7b', 'minigpt4-llama2'] };
+    const result = (await notebook.run(cfg, quietCtx())) as Result;
+    expect(result.rows.map((r) => [r.preset, r.inputTokens, r.outputTokens, r.gridScaled])).toEqual([
+      ['llava-1.5-7b', 256, 256, true],
+      ['instructblip-vicuna7b', 32, 32, false],
+      ['minigpt4-llama2', 256, 64, true], // 4 adjacent tokens concatenated
+    ]);
+  });
+
+  test('a bad config is rejected naming the field', async () => {
+    await expect(notebook.run({ ...notebook.defaults, resolution: 300 }, quietCtx())).rejects.toThrow(/^resolution: .*multiple of 28/);
+    const err = await notebook.run({ ...notebook.defaults, presets: ['nope'] }, quietCtx()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues[0]?.field).toBe('presets.0');
+    await expect(notebook.run({ ...notebook.defaults, extra: 1 }, quietCtx())).rejects.toThrow(/extra/);
+  });
+
+  test('an aborted signal stops the run with an AbortError', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(notebook.run(notebook.defaults, quietCtx(controller.signal))).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
