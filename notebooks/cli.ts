@@ -171,7 +171,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`error: bad config for ${nb.id}: ${err.message}\n`);
       return 2;
     }
-    throw err;
+    // A run that fails on valid input is a bug or an unsupported combination: say which, no stack.
+    process.stderr.write(`error: ${nb.id} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
   }
   return 0;
 }

@@ -134,7 +134,7 @@ export const card: NotebookCard<Config, Result> = {
   id: 'fit-linear-vs-mlp',
   title: 'Can a linear projector fit a nonlinear map?',
   question:
-    'LLaVA replaced its single linear projector with a two-layer GELU MLP and gained accuracy (liu2023improved). ' +
+    'LLaVA-1.5 (Liu et al., 2023) replaced the single linear projector of LLaVA with a two-layer GELU MLP and gained accuracy. ' +
     'On a seeded synthetic task where the "LLM-space" targets are a saturated nonlinear function of the vision tokens, ' +
     'how much closer does an MLP get than a linear map with the same input and output widths, ' +
     'and how much does squeezing the linear map through a low rank r cost?',

@@ -6,10 +6,11 @@
  *
  * Pure arithmetic through the projector registry (outputShape, paramCount, flops): no tensors, so
  * it runs in milliseconds. Shapes per preset: vision [1, Nv, Dv] → tokens [1, Nout, Dm].
- * Resolution rule: presets whose input is a ViT patch grid (a square Nv ≥ 4) are rescaled to
- * Nv = (resolution / 14)², because every grid preset in the catalogue comes from a /14 ViT
- * (CLIP ViT-L/14, EVA ViT-g/14). Presets with a fixed number of input tokens (Q-Former outputs,
- * pooled embeddings) keep their native Nv; the row says so.
+ * Resolution rule: input-side presets that read a full ViT patch grid (Nv = 256, 576 or 1024, i.e.
+ * 224, 336 or 448 px with 14-px patches) are rescaled to Nv = (resolution / 14)², because every grid
+ * preset in the catalogue comes from a /14 ViT (CLIP ViT-L/14, EVA ViT-g/14, InternViT).
+ * Presets with a fixed number of input tokens (Q-Former outputs, resampler latents, pooled
+ * embeddings, output-side heads, or a config that fixes Nv) keep their native Nv; the row says so.
  */
 import { z } from 'zod';
 import { presets, type Preset } from '../src/projectors/presets';
@@ -81,11 +82,18 @@ export const resultSchema = z
 
 export type Result = z.infer<typeof resultSchema>;
 
-/** The preset's input at `resolution`: grid inputs rescale, fixed-count inputs stay. */
-export function inputAt(preset: Preset & { input: InputShapes }, resolution: number): { input: InputShapes; gridScaled: boolean } {
+/** Native input resolutions of the catalogued /14 ViTs: 224 (CLIP, EVA), 336 (CLIP-336), 448 (InternViT, Qwen-VL). */
+export const NATIVE_RESOLUTIONS = [224, 336, 448] as const;
+const GRID_TOKENS = new Set<number>(NATIVE_RESOLUTIONS.map((px) => (px / PATCH) ** 2)); // 256, 576, 1024
+
+/**
+ * The preset's input at `resolution`: an input-side projector reading a full patch grid (Nv is
+ * (native / 14)², CLS dropped) rescales to (resolution / 14)²; everything else (Q-Former outputs,
+ * resampler latents, pooled vectors, output-side heads) keeps its native input.
+ */
+export function inputAt(preset: Preset & { input: InputShapes }, resolution: number, side: string): { input: InputShapes; gridScaled: boolean } {
   const [b, nv, dv] = preset.input.vision as [number, number, number];
-  const side = Math.round(Math.sqrt(nv));
-  if (nv >= 4 && side * side === nv) {
+  if (side === 'input' && GRID_TOKENS.has(nv)) {
     const s = resolution / PATCH;
     return { input: { ...preset.input, vision: [b, s * s, dv] }, gridScaled: true };
   }

@@ -140,6 +140,15 @@ export function defineNotebook<C extends BaseConfig, R>(card: NotebookCard<C, R>
   const parseConfig = configParser(card.schema);
   return {
     ...defineCard(card),
-    run: async (config, ctx) => card.resultSchema.parse(await run(parseConfig(config), ctx)),
+    run: async (config, ctx) => {
+      const result = card.resultSchema.safeParse(await run(parseConfig(config), ctx));
+      if (result.success) return result.data;
+      // Usually a diverging run (NaN or Infinity): name the first bad value instead of painting it.
+      const issue = result.error.issues[0];
+      throw new Error(
+        `${card.id} produced an invalid result (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}); ` +
+          'a diverging run (for example a learning rate that is too high) gives non-finite numbers',
+      );
+    },
   };
 }

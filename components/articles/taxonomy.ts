@@ -56,8 +56,8 @@ export const surveyOutputBars = {
     key: `out-${o.type.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
     label: o.type === 'None' ? 'None (text output only)' : o.type,
     value: o.count,
+    // Colour by group only: a highlight would paint these bars in the accent colour and hide the split.
     group: o.hasOutputProjector ? 'has an output projector' : 'no output projector',
-    highlight: o.hasOutputProjector,
   })),
 };
 
@@ -156,7 +156,11 @@ export const openflamingo9bBlocks = openflamingo9b.computed.components[1]?.times
 const countInput = (c: InputCategory): number => rowsOfInput(c).length;
 const countOutput = (c: OutputCategory): number => rowsOfOutput(c).length;
 
+/** Notes where the family name would mislead (PruMerge belongs to the LLaVA family). */
+const NOTE_OVERRIDE: Record<string, string> = { 'token-selection': 'LLaVA-PruMerge, LVP' };
+
 const models = (c: TypeCard): string =>
+  NOTE_OVERRIDE[c.key] ??
   c.rows
     .map((r) => r.family)
     .filter((f, i, a) => a.indexOf(f) === i)

@@ -3,10 +3,11 @@
  * picks or drops a file: validates the file, decodes it, runs the MobileNetV2 backbone to get 49
  * vision tokens, and paints them. Nothing here runs on page load.
  *
- * Backend: tfjs's default for the browser (the site-wide wasm set-up, src/lib/backend.ts, is the
- * lead's; switch to it once it lands).
+ * Backend: the site's wasm set-up (src/lib/backend.ts), which agrees bit for bit with Node's wasm,
+ * so a committed emoji re-encoded here gives the committed features.
  */
 import * as tf from '@tensorflow/tfjs';
+import { useBestBackend } from '../../src/lib/backend';
 import { fetchReader } from '../../src/lib/data/reader';
 import { loadEmoji, loadPca, type EmojiData, type PcaBasis } from '../../src/lib/data/emoji';
 import { nearestNeighbours, normalizeRows, pcaProject } from '../../src/lib/data/linalg';
@@ -26,6 +27,7 @@ let assets: Promise<Assets> | undefined;
 /** Encoder, PCA bases and emoji features, fetched (and checksummed) once, on the first file. */
 function loadAssets(base: string): Promise<Assets> {
   assets ??= (async () => {
+    await useBestBackend('wasm'); // falls back to cpu (slower, float-level differences) if wasm cannot load
     const reader = fetchReader(base);
     const [encoder, emoji] = await Promise.all([loadEncoder(reader), loadEmoji(reader, ['captions', 'pooled'])]);
     const [pooledPca, gridPca] = await Promise.all([loadPca(reader, emoji.manifest, 'pooled-pca'), loadPca(reader, emoji.manifest, 'grid-pca')]);

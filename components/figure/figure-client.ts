@@ -118,20 +118,15 @@ async function toPng(svgText: string, w: number, h: number): Promise<Blob> {
   }
 }
 
-async function copyText(text: string): Promise<void> {
+/** Copies the element's text; where the Clipboard API is unavailable, selects it for a manual copy. */
+async function copyFrom(el: Element | null): Promise<boolean> {
   try {
-    await navigator.clipboard.writeText(text);
+    await navigator.clipboard.writeText(el?.textContent ?? '');
+    return true;
   } catch {
-    // Clipboard API unavailable (insecure context): fall back to a selection copy.
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    ta.setAttribute('readonly', '');
-    ta.style.position = 'fixed';
-    ta.style.opacity = '0';
-    document.body.append(ta);
-    ta.select();
-    document.execCommand('copy');
-    ta.remove();
+    const selection = getSelection();
+    if (el && selection) selection.selectAllChildren(el);
+    return false;
   }
 }
 
@@ -139,8 +134,7 @@ async function act(fig: HTMLElement, action: string): Promise<void> {
   const p = payloadOf(fig);
   const name = p.id;
   if (action === 'copy') {
-    await copyText(fig.querySelector('.fig-bibtex')?.textContent ?? '');
-    status(fig, 'Copied');
+    status(fig, (await copyFrom(fig.querySelector('.fig-bibtex'))) ? 'Copied' : 'Selected: press Ctrl+C');
     return;
   }
   if (action === 'csv') return save(`${name}.csv`, new Blob([toCsv(p.rows)], { type: 'text/csv' }));

@@ -21,18 +21,16 @@ function renderTable(doc: Document, block: TableBlock): HTMLElement {
   table.append(el(doc, 'caption', {}, block.caption));
   const head = el(doc, 'thead');
   const headRow = el(doc, 'tr');
-  // A column is numeric when any of its cells is a number: right-align its header too.
-  block.columns.forEach((c, i) => {
-    const numeric = block.rows.some((r) => typeof r[i] === 'object');
-    headRow.append(el(doc, 'th', numeric ? { scope: 'col', class: 'num' } : { scope: 'col' }, c));
-  });
+  // A column is numeric when any of its cells is a number: right-align its header and fillers too.
+  const numeric = block.columns.map((_, i) => block.rows.some((r) => typeof r[i] === 'object'));
+  block.columns.forEach((c, i) => headRow.append(el(doc, 'th', numeric[i] ? { scope: 'col', class: 'num' } : { scope: 'col' }, c)));
   head.append(headRow);
   const body = el(doc, 'tbody');
   for (const row of block.rows) {
     const tr = el(doc, 'tr');
     row.forEach((cell, i) => {
       if (typeof cell === 'string') {
-        tr.append(i === 0 ? el(doc, 'th', { scope: 'row' }, cell) : el(doc, 'td', {}, cell));
+        tr.append(i === 0 ? el(doc, 'th', { scope: 'row' }, cell) : el(doc, 'td', numeric[i] ? { class: 'num' } : {}, cell));
       } else {
         tr.append(el(doc, 'td', { class: 'num', 'data-key': cell.key, 'data-value': String(cell.value), 'data-format': cell.format }, formatCell(cell)));
       }

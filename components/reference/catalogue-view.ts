@@ -12,6 +12,7 @@ import {
   type CatalogueEntry,
 } from '../../src/lib/catalogue';
 import { summarizePreset } from '../../src/lib/preset-summary';
+import { formatCount } from '../../src/lib/format';
 
 export const entries: CatalogueEntry[] = loadCatalogue();
 // A drift between models.json and the presets fails the build here, before any number is painted.
@@ -62,65 +63,113 @@ export function slug(s: string): string {
     .replace(/^-|-$/g, '');
 }
 
-/** Short point labels for the charts (the full names are in the table and the CSV). */
-const SHORT: Record<string, { label?: string; pos?: 'right' | 'left' | 'above' | 'below' }> = {
-  'clip-vit-b-32': { label: 'CLIP B/32', pos: 'right' },
-  'clip-vit-l-14': { label: 'CLIP L/14', pos: 'above' },
-  'llava-v1-13b': { label: 'LLaVA 13B', pos: 'above' },
-  'llava-v1-7b': { label: 'LLaVA 7B', pos: 'below' },
-  'llava-1-5-7b': { label: 'LLaVA-1.5 7B', pos: 'left' },
-  'llava-1-5-13b': { label: 'LLaVA-1.5 13B', pos: 'left' },
+type Pos = 'right' | 'left' | 'above' | 'below';
+
+/**
+ * Point labels of the parameters chart, placed by hand where points crowd (the renderer does not
+ * solve collisions). Rows without an entry are drawn unlabelled; the table and the CSV name them.
+ */
+const PARAM_LABELS: Record<string, { label: string; pos: Pos }> = {
+  'clip-vit-l-14': { label: 'CLIP', pos: 'right' },
+  'next-gpt': { label: 'NExT-GPT (in + out)', pos: 'above' },
+  gill: { label: 'GILL (in + out)', pos: 'right' },
   'blip-2-opt-2-7b': { label: 'BLIP-2', pos: 'above' },
-  'instructblip-vicuna-7b': { label: 'InstructBLIP / MiniGPT-4 (7B)', pos: 'below' },
-  'instructblip-vicuna-13b': { label: 'InstructBLIP / MiniGPT-4 (13B)', pos: 'right' },
-  'minigpt-4-vicuna-13b': {},
-  'minigpt-4-vicuna-7b': {},
-  'minigpt-4-llama-2': { label: 'MiniGPT-4 LLaMA-2', pos: 'right' },
-  'flamingo-3b': {},
-  'openflamingo-3b': { label: 'OpenFlamingo 3B', pos: 'right' },
-  'openflamingo-9b': { label: 'OpenFlamingo 9B', pos: 'right' },
-  'qwen-vl': { label: 'Qwen-VL (UNVERIFIED)', pos: 'below' },
+  'instructblip-vicuna-13b': { label: 'InstructBLIP, MiniGPT-4', pos: 'right' },
+  'minigpt-4-llama-2': { label: 'MiniGPT-4 LLaMA-2', pos: 'left' },
+  'openflamingo-9b': { label: 'OpenFlamingo 3B / 9B', pos: 'right' },
+  'honeybee-c-7b-m144': { label: 'Honeybee C-Abs', pos: 'left' },
+  'mobilevlm-1-7b': { label: 'MobileVLM', pos: 'left' },
+  'mobilevlm-v2-1-7b': { label: 'MobileVLM V2', pos: 'left' },
   'internvl-1-5': { label: 'InternVL 1.5', pos: 'left' },
-  'internvl-1-5-plus': { label: 'InternVL 1.5-Plus', pos: 'above' },
-  'internvl2-8b': { label: 'InternVL2-8B', pos: 'right' },
-  'honeybee-c-7b-m144': { label: 'Honeybee C-Abs', pos: 'above' },
-  'mobilevlm-1-7b': { label: 'MobileVLM 1.7B', pos: 'left' },
-  'mobilevlm-3b': { label: 'MobileVLM 3B', pos: 'right' },
-  'mobilevlm-v2-1-7b': { label: 'MobileVLM V2 1.7B', pos: 'left' },
-  'mobilevlm-v2-3b': { label: 'MobileVLM V2 3B', pos: 'right' },
-  'next-gpt': { label: 'NExT-GPT', pos: 'above' },
-  gill: { label: 'GILL', pos: 'right' },
+  'qwen-vl': { label: 'Qwen-VL (UNVERIFIED)', pos: 'right' },
+  'internvl2-8b': { label: 'InternVL2-8B', pos: 'below' },
+  'llava-v1-7b': { label: 'LLaVA (v1)', pos: 'below' },
+  'llava-1-5-7b': { label: 'LLaVA-1.5', pos: 'below' },
 };
 
 /** Figure: projector parameters (input + output side) against the visual tokens it hands over. */
 export const paramsVsTokens = {
   points: entries
-    .filter((e) => totalParams(e) !== null && e.computed.tokensOut !== null && (totalParams(e) ?? 0) > 0)
+    .filter((e) => (totalParams(e) ?? 0) > 0 && e.computed.tokensOut !== null)
     .map((e) => ({
       key: e.id,
-      label: SHORT[e.id]?.label,
+      label: PARAM_LABELS[e.id]?.label,
       x: e.computed.tokensOut ?? 0,
       y: totalParams(e) ?? 0,
       group: inputLabel(e),
-      labelPosition: SHORT[e.id]?.pos ?? 'right',
+      labelPosition: PARAM_LABELS[e.id]?.pos ?? 'right',
       highlight: e.status === 'UNVERIFIED',
     })),
 };
 
-/** Figure: visual tokens in the LLM's sequence against the approximate prefill FLOPs they cost. */
-export const tokensVsPrefill = {
-  points: entries
-    .filter((e) => e.computed.prefillFlops !== null && (e.computed.tokensInSequence ?? 0) > 0)
-    .map((e) => ({
-      key: e.id,
-      label: SHORT[e.id]?.label,
-      x: e.computed.tokensInSequence ?? 0,
-      y: e.computed.prefillFlops ?? 0,
-      group: e.llm.name,
-      labelPosition: SHORT[e.id]?.pos ?? 'right',
-      highlight: e.status === 'UNVERIFIED',
-    })),
+/** Short names for the merged points of the prefill chart. */
+const SHORT_NAMES: Record<string, string> = {
+  'llava-v1-13b': 'LLaVA 13B',
+  'llava-v1-7b': 'LLaVA 7B',
+  'llava-1-5-7b': 'LLaVA-1.5 7B',
+  'llava-1-5-13b': 'LLaVA-1.5 13B',
+  'blip-2-opt-2-7b': 'BLIP-2',
+  'instructblip-vicuna-7b': 'InstructBLIP',
+  'instructblip-vicuna-13b': 'InstructBLIP',
+  'minigpt-4-vicuna-13b': 'MiniGPT-4',
+  'minigpt-4-vicuna-7b': 'MiniGPT-4',
+  'minigpt-4-llama-2': 'MiniGPT-4 LLaMA-2',
+  'qwen-vl': 'Qwen-VL',
+  'internvl-1-5': 'InternVL 1.5',
+  'internvl2-8b': 'InternVL2',
+  'honeybee-c-7b-m144': 'Honeybee',
+  'mobilevlm-1-7b': 'MobileVLM 1.7B',
+  'mobilevlm-3b': 'MobileVLM 3B',
+  'mobilevlm-v2-1-7b': 'V2 1.7B',
+  'mobilevlm-v2-3b': 'V2 3B',
+  'next-gpt': 'NExT-GPT',
+  gill: 'GILL',
 };
+
+/** Label side per merged point (keyed by its first row id), placed by hand. */
+const PREFILL_POS: Record<string, Pos> = {
+  'instructblip-vicuna-7b': 'left',
+  'instructblip-vicuna-13b': 'left',
+  'blip-2-opt-2-7b': 'left',
+  'minigpt-4-llama-2': 'above',
+  'honeybee-c-7b-m144': 'left',
+  'llava-v1-7b': 'left',
+  'llava-v1-13b': 'left',
+  'internvl-1-5': 'left',
+  'llava-1-5-7b': 'below',
+  'llava-1-5-13b': 'above',
+  'next-gpt': 'above',
+};
+
+/**
+ * Figure: visual tokens in the LLM's sequence against the approximate prefill FLOPs they cost.
+ * Rows with the same tokens and LLM size land on the same point, so they are merged into one point
+ * whose label names them all; colours are the LLM sizes.
+ */
+export const tokensVsPrefill = (() => {
+  const merged = new Map<string, CatalogueEntry[]>();
+  for (const e of entries) {
+    if (e.computed.prefillFlops === null || (e.computed.tokensInSequence ?? 0) === 0) continue;
+    const k = `${e.computed.tokensInSequence}:${e.llm.nominalParams}`;
+    merged.set(k, [...(merged.get(k) ?? []), e]);
+  }
+  return {
+    // Sorted by LLM size, then tokens, so the legend runs from the smallest LLM to the largest.
+    points: [...merged.values()].sort((a, b) => (a[0]?.llm.nominalParams ?? 0) - (b[0]?.llm.nominalParams ?? 0) || (a[0]?.computed.tokensInSequence ?? 0) - (b[0]?.computed.tokensInSequence ?? 0)).map((list) => {
+      const first = list[0] as CatalogueEntry;
+      const names = [...new Set(list.map((e) => SHORT_NAMES[e.id] ?? e.model))];
+      return {
+        key: list.map((e) => e.id).join('+'),
+        label: names.join(', '),
+        x: first.computed.tokensInSequence ?? 0,
+        y: first.computed.prefillFlops ?? 0,
+        group: `${formatCount(first.llm.nominalParams ?? 0, 1)} LLM`,
+        labelPosition: PREFILL_POS[first.id] ?? 'right',
+        highlight: false,
+      };
+    }),
+  };
+})();
 
 /** Rows left out of the prefill chart because their visual tokens never enter the sequence. */
 export const crossAttentionRows = entries.filter((e) => e.inject === 'cross-attention');

@@ -13,6 +13,7 @@
  * (at least WARMUP runs and 1 s) so the wasm and V8 tiers settle, then the median of REPS runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { formatBytes } from '../../src/lib/format';
 import { gelu } from '../../src/projectors/ops/activations';
 import { presets, type Preset } from '../../src/projectors/presets';
 import { getProjector, isKind } from '../../src/projectors/registry';
@@ -109,10 +110,10 @@ export async function benchOne(p: Preset, now: () => number, pause: () => Promis
   const flops = spec.flops(cfg, input);
   const weightBytes = 4 * spec.paramCount(cfg);
   const row: BenchRow = { preset: p.id, model: p.model, kind: p.kind, flops, weightBytes };
-  if (weightBytes > WEIGHT_CAP_BYTES) return { ...row, skipped: `weights ${(weightBytes / 2 ** 30).toFixed(2)} GiB > cap 1.5 GiB` };
+  if (weightBytes > WEIGHT_CAP_BYTES) return { ...row, skipped: `weights ${formatBytes(weightBytes, 2)} > cap ${formatBytes(WEIGHT_CAP_BYTES, 1)}` };
   const weights = spec.init(cfg, 1);
-  const vision = tf.randomNormal([...input.vision], 0, 1, 'float32', 3) as tf.Tensor3D;
-  const text = input.text ? (tf.randomNormal([...input.text], 0, 1, 'float32', 4) as tf.Tensor3D) : undefined;
+  const vision = tf.randomNormal([...input.vision] as [number, number, number], 0, 1, 'float32', 3) as tf.Tensor3D;
+  const text = input.text ? (tf.randomNormal([...input.text] as [number, number, number], 0, 1, 'float32', 4) as tf.Tensor3D) : undefined;
   try {
     const ms = await timeIt(
       () => {

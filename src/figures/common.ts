@@ -159,7 +159,8 @@ export function createRoot(
     .attr('width', '100%')
     .attr('preserveAspectRatio', 'xMidYMid meet')
     .attr('role', 'img')
-    .attr('aria-labelledby', `${o.id}-title ${o.id}-desc`)
+    .attr('aria-labelledby', `${o.id}-title`)
+    .attr('aria-describedby', `${o.id}-desc`)
     .attr('data-width', w)
     .attr('data-height', h)
     .attr('font-family', 'var(--font-ui, system-ui, sans-serif)');

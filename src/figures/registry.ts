@@ -8,6 +8,7 @@ import { heatmap } from './heatmap';
 import { line } from './line';
 import { pipeline } from './pipeline';
 import { scatter } from './scatter';
+import { taxonomy } from './taxonomy';
 import { tokenGrid } from './token-grid';
 import type { AnyFigureRenderer, FigureRow, RenderEnv } from './types';
 
@@ -18,6 +19,7 @@ export const renderers = {
   heatmap,
   scatter,
   'token-grid': tokenGrid,
+  taxonomy,
 } as const satisfies Record<string, AnyFigureRenderer>;
 
 export type FigureKind = keyof typeof renderers;

@@ -147,7 +147,7 @@ function drawNode(g: G, p: Placed, id: string, maxLabel: number): void {
   node
     .append('circle')
     .attr('r', 4.5)
-    .attr('fill', p.children.length === 0 ? color : 'var(--bg)')
+    .attr('fill', p.children.length === 0 && !p.node.dashed ? color : 'var(--bg)')
     .attr('stroke', color)
     .attr('stroke-width', 2)
     .attr('stroke-dasharray', p.node.dashed ? '2 2' : null);
@@ -198,7 +198,7 @@ export const taxonomy: FigureRenderer<TaxonomyData, TaxonomyOpts> = {
     let H: number;
     if (opts.layout === 'tree') {
       // Columns: the leaves' column gets the remaining width for their two-line labels and links.
-      const inner = [150, 150, 150];
+      const inner = [145, 165, 190];
       const colX = (d: number): number => PAD + inner.slice(0, d).reduce((a, b) => a + b, 0) * Math.min(1, (W - 320) / 450);
       H = layoutTree(root, colX);
     } else {

@@ -125,7 +125,14 @@ export const tokenGrid: FigureRenderer<TokenGridData, TokenGridOpts> = {
       const by = row ? labelH : labelH + gi * (box + labelH + gap * 0.6);
       const gx = bx + (box - gw) / 2;
       positions.push({ x: gx, y: by, gw, gh });
-      const g = root.append('g').attr('class', 'fig-grid-block').attr('data-key', grid.key);
+      // Cell stroke and default fill live on the group: a 24×24 grid is 576 rects, twice per page.
+      const g = root
+        .append('g')
+        .attr('class', 'fig-grid-block')
+        .attr('data-key', grid.key)
+        .attr('fill', 'var(--series-1)')
+        .attr('stroke', 'var(--bg)')
+        .attr('stroke-width', cell >= 10 ? 1 : 0.5);
       const kept = grid.kept ? new Set(grid.kept) : undefined;
       const caption = `${grid.label ? `${grid.label} ` : ''}(${formatShape([grid.h, grid.w])})`;
       g.append('text')
@@ -136,6 +143,7 @@ export const tokenGrid: FigureRenderer<TokenGridData, TokenGridOpts> = {
         .attr('font-size', FONT.label)
         .attr('font-weight', 600)
         .attr('fill', 'var(--fg)')
+        .attr('stroke', 'none')
         .attr('data-key', `${grid.key}.shape`)
         .attr('data-shape', `${grid.h},${grid.w}`)
         .text(caption);
@@ -150,19 +158,17 @@ export const tokenGrid: FigureRenderer<TokenGridData, TokenGridOpts> = {
         const y = by + i * cell;
         const rect = g
           .append('rect')
-          .attr('class', `fig-cell is-${state}`)
+          .attr('class', state === 'none' ? 'fig-cell' : `fig-cell is-${state}`)
           .attr('x', r(x))
           .attr('y', r(y))
           .attr('width', r(cell))
           .attr('height', r(cell))
-          .attr('stroke', 'var(--bg)')
-          .attr('stroke-width', cell >= 10 ? 1 : 0.5)
           .attr('data-key', `${grid.key}:${i},${j}`)
-          .attr('data-value', v)
-          .attr('data-state', state);
+          .attr('data-value', v);
+        if (state !== 'none') rect.attr('data-state', state);
         // Dropped cells are emptied (background, dashed edge); kept cells keep at least a visible tint.
         if (state === 'dropped') rect.attr('fill', 'var(--bg)').attr('stroke', 'var(--rule)').attr('stroke-dasharray', cell >= 10 ? '3 2' : null);
-        else rect.attr('fill', 'var(--series-1)').attr('fill-opacity', r(state === 'kept' ? Math.max(0.3, t) : t));
+        else rect.attr('fill-opacity', r(state === 'kept' ? Math.max(0.3, t) : t));
         if (fits) {
           const text = g
             .append('text')

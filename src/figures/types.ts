@@ -46,6 +46,8 @@ export interface FigureRenderer<D, O extends BaseOpts> {
   narrowOpts?(opts: O): O;
 }
 
-/** A renderer with its type parameters erased, for the registry. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/**
+ * A renderer with its type parameters erased, for the registry: data and opts arrive as `unknown`
+ * and are only handed to render() after the renderer's own schemas have parsed them.
+ */
 export type AnyFigureRenderer = FigureRenderer<any, any>;

@@ -62,10 +62,10 @@ export const INPUT_CATEGORY_LABELS: Record<InputCategory, string> = {
 };
 
 export const OUTPUT_CATEGORY_LABELS: Record<OutputCategory, string> = {
-  none: 'None (text from the LLM head)',
-  'text-tokens': 'Text tokens (tool calls)',
+  none: 'None',
+  'text-tokens': 'Text tokens',
   'continuous-embedding': 'Continuous embedding',
-  codebook: 'Codebook (discrete codes)',
+  codebook: 'Codebook',
 };
 
 const bibKey = z.string().regex(/^[a-z0-9]+$/, 'bibliography keys are lowercase ASCII letters and digits');

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page, type Request } from '@playwright/test';
-import { EmojiDetailsSchema } from '../../src/lib/data/emoji';
+import { EmojiCaptionsSchema, EmojiDetailsSchema } from '../../src/lib/data/emoji';
 import { parseManifest, type Manifest } from '../../src/lib/data/manifest';
 import { formatFixed, formatPercent } from '../../src/lib/format';
 
@@ -85,7 +85,7 @@ test.describe('Data page', () => {
     const island = page.locator('[data-try-image]');
     const emoji = manifest('emoji');
     const gallery = JSON.parse(readFileSync(join(publicDir, emoji.artefacts.find((a) => a.id === 'gallery')!.file), 'utf8')) as Array<{ query: number }>;
-    const captions = JSON.parse(readFileSync(join(publicDir, emoji.artefacts.find((a) => a.id === 'captions')!.file), 'utf8')) as Array<{ image: string }>;
+    const captions = EmojiCaptionsSchema.parse(JSON.parse(readFileSync(join(publicDir, emoji.artefacts.find((a) => a.id === 'captions')!.file), 'utf8')));
     const png = join(publicDir, 'data/emoji/gallery', captions[gallery[0]!.query]!.image);
     await island.locator('[data-input]').setInputFiles(png);
     await expect(island).toHaveAttribute('data-state', 'done', { timeout: 100_000 });

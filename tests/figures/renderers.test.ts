@@ -15,7 +15,7 @@ type Grid = { key: string; h: number; w: number; values: number[]; kept?: number
 
 describe('registry', () => {
   it('names every renderer under its own id', () => {
-    expect(figureKinds).toEqual(['bar', 'pipeline', 'line', 'heatmap', 'scatter', 'token-grid']);
+    expect(figureKinds).toEqual(['bar', 'pipeline', 'line', 'heatmap', 'scatter', 'token-grid', 'taxonomy']);
     for (const kind of figureKinds) expect(getRenderer(kind).id).toBe(kind);
   });
 
@@ -33,15 +33,17 @@ describe.each(Object.entries(samples))('sample %s', (name, sample) => {
   it('renders an accessible SVG with a viewBox and full width', () => {
     const { svg } = render(sample.figure, sample.data, sample.opts);
     const id = String(sample.opts.id);
-    expect(svg.getAttribute('role')).toBe('img');
+    // A diagram whose nodes are links must stay a group: role="img" would hide the links from assistive tech.
+    expect(svg.getAttribute('role')).toBe(sample.figure === 'taxonomy' ? 'group' : 'img');
     expect(svg.getAttribute('id')).toBe(`${id}-svg`);
-    expect(svg.getAttribute('aria-labelledby')).toBe(`${id}-title ${id}-desc`);
+    expect(svg.getAttribute('aria-labelledby')).toBe(`${id}-title`);
+    expect(svg.getAttribute('aria-describedby')).toBe(`${id}-desc`);
     expect(svg.querySelector('title')?.textContent).toBe(sample.opts.title);
     expect((svg.querySelector('desc')?.textContent ?? '').length).toBeGreaterThan(20);
     expect(svg.getAttribute('width')).toBe('100%');
     const [x, y, w, h] = attr(svg, 'viewBox').split(' ').map(Number);
     expect([x, y]).toEqual([0, 0]);
-    expect(w).toBe(640);
+    expect(w).toBe(sample.figure === 'taxonomy' ? 760 : 640); // the taxonomy tree defaults wider
     expect(h).toBeGreaterThan(100);
   });
 

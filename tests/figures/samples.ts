@@ -119,4 +119,18 @@ export const samples: Record<string, Sample> = {
       ],
     },
   },
+  taxonomy: {
+    figure: 'taxonomy',
+    opts: { id: 'fig-tax', title: 'Projector taxonomy' },
+    data: {
+      nodes: [
+        { key: 'root', label: 'Projectors', parent: null },
+        { key: 'input', label: 'Input side', parent: 'root', branch: 0 },
+        { key: 'linear', label: 'Linear', parent: 'input', note: 'LLaVA', count: 4, links: [{ label: 'models', href: '/reference/models/' }] },
+        { key: 'resampler', label: 'Resampler', parent: 'input', note: 'Flamingo', count: 3 },
+        { key: 'output', label: 'Output side', parent: 'root', branch: 1 },
+        { key: 'codebook', label: 'Codebooks', parent: 'output', dashed: true, count: 1, links: [{ label: 'section', href: '#codebooks' }] },
+      ],
+    },
+  },
 };

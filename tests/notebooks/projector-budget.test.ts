@@ -33,6 +33,17 @@ describe(id, () => {
     ]);
   });
 
+  test('inputs that are not a full patch grid, or fixed by the config, keep their native size', async () => {
+    const cfg = { ...notebook.defaults, resolution: 448, presets: ['honeybee-c-abs-7b-m144', 'openflamingo-9b-resampler', 'blip2-opt-2.7b', 'nextgpt-image-output'] };
+    const result = (await notebook.run(cfg, quietCtx())) as Result;
+    expect(result.rows.map((r) => [r.preset, r.inputTokens, r.outputTokens, r.gridScaled])).toEqual([
+      ['honeybee-c-abs-7b-m144', 256, 144, false], // its positional embedding is sized for 256 tokens
+      ['openflamingo-9b-resampler', 1024, 64, true], // 448 px → 32² patches, still 64 latents out
+      ['blip2-opt-2.7b', 257, 32, false], // Q-Former input includes CLS: not rescaled
+      ['nextgpt-image-output', 4, 77, false], // output side: the LLM's signal tokens
+    ]);
+  });
+
   test('a bad config is rejected naming the field', async () => {
     await expect(notebook.run({ ...notebook.defaults, resolution: 300 }, quietCtx())).rejects.toThrow(/^resolution: .*multiple of 28/);
     const err = await notebook.run({ ...notebook.defaults, presets: ['nope'] }, quietCtx()).catch((e: unknown) => e);

@@ -76,7 +76,7 @@ export function rehypeAtlas() {
 
     // Pass 1: numbering, citations and headings, in document order.
     visit(tree as never, (node: unknown) => {
-      const el = node as JsxElement & Element;
+      const el = node as JsxElement;
       if (el.type === 'mdxJsxFlowElement' || el.type === 'mdxJsxTextElement') {
         const name = el.name ?? '';
         if (name in NUMBERED) {
@@ -110,18 +110,19 @@ export function rehypeAtlas() {
         }
         return;
       }
-      if (el.type === 'element' && /^h[2-4]$/.test(el.tagName)) {
-        const text = textOf(el as never).trim();
-        const id = typeof el.properties?.id === 'string' ? el.properties.id : slugger.slug(text);
-        el.properties = { ...el.properties, id };
+      const heading = node as Element;
+      if (heading.type === 'element' && /^h[2-4]$/.test(heading.tagName)) {
+        const text = textOf(heading as never).trim();
+        const id = typeof heading.properties?.id === 'string' ? heading.properties.id : slugger.slug(text);
+        heading.properties = { ...heading.properties, id };
         const anchor: ElementContent = {
           type: 'element',
           tagName: 'a',
           properties: { className: ['heading-anchor'], href: `#${id}`, ariaLabel: `Link to the section “${text}”` },
           children: [{ type: 'text', value: '#' }],
         };
-        el.children.push(anchor);
-        toc.push({ depth: Number(el.tagName.slice(1)), id, text });
+        heading.children.push(anchor);
+        toc.push({ depth: Number(heading.tagName.slice(1)), id, text });
       }
     });
 

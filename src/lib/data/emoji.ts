@@ -4,8 +4,8 @@
  *
  * Shapes (N = 1,911 emoji):
  *   pooled [N,256]     MobileNetV2 pooled vector, PCA 1280 → 256
- *   grid   [N,49,24]   7×7 out_relu tokens, each PCA 1280 → 24
- *   mid    [M,196,24]  14×14 block_13_expand_relu tokens for M = 160 emoji (details.midIndices), PCA 576 → 24
+ *   grid   [N,49,20]   7×7 out_relu tokens, each PCA 1280 → 20
+ *   mid    [M,196,24]  14×14 block_13_expand_relu tokens for M = 128 emoji (details.midIndices), PCA 576 → 24
  *   use    [N,512]     USE-lite caption embedding
  *   tokens [U,256]     rows of USE-lite's [8002,256] token-embedding table used by the captions
  */
@@ -18,20 +18,46 @@ import { createRng, deriveSeed } from '../rng';
 
 export const EMOJI_DATASET = 'emoji';
 
-export const EmojiRecordSchema = z.object({
-  index: z.number().int().nonnegative(),
-  unified: z.string().regex(/^[0-9A-F]{4,6}(-[0-9A-F]{4,6})*$/),
-  char: z.string().min(1),
-  image: z.string().regex(/^[0-9a-f-]+\.png$/),
-  name: z.string(),
-  label: z.string().min(1),
-  tags: z.array(z.string()),
-  caption: z.string().min(1),
+/**
+ * The caption of an emoji: its CLDR label, then its tags ("ewe: animal, baa, farm, …"). Label + tags
+ * gave the strongest retrieval signal in the source study (data-sources.md §2.3).
+ */
+export function captionOf(label: string, tags: readonly string[]): string {
+  return tags.length > 0 ? `${label}: ${tags.join(', ')}` : label;
+}
+
+/** One record as stored in captions.json: only what cannot be derived (keeps the file small). */
+export const EmojiStoredSchema = z.object({
+  unified: z.string().regex(/^[0-9A-F]{4,6}(-[0-9A-F]{4,6})*$/), // code points, e.g. "1F411" or "263A-FE0F"
+  name: z.string(), // Unicode name, e.g. "SHEEP"
+  label: z.string().min(1), // CLDR label, e.g. "ewe"
+  tags: z.array(z.string()), // CLDR tags
   category: z.string(),
   subcategory: z.string(),
   split: z.enum(['train', 'test']),
 });
-export type EmojiRecord = z.infer<typeof EmojiRecordSchema>;
+export type EmojiStored = z.infer<typeof EmojiStoredSchema>;
+
+/** A record with its derived fields: position, the character itself, its image file, its caption. */
+export interface EmojiRecord extends EmojiStored {
+  index: number;
+  char: string;
+  image: string; // emoji-datasource file name: lower-case code points + ".png"
+  caption: string;
+}
+
+export function toEmojiRecord(stored: EmojiStored, index: number): EmojiRecord {
+  return {
+    ...stored,
+    index,
+    char: String.fromCodePoint(...stored.unified.split('-').map((h) => parseInt(h, 16))),
+    image: `${stored.unified.toLowerCase()}.png`,
+    caption: captionOf(stored.label, stored.tags),
+  };
+}
+
+/** captions.json → records (validated, derived fields added). */
+export const EmojiCaptionsSchema = z.array(EmojiStoredSchema).transform((rows) => rows.map(toEmojiRecord));
 
 export const RetrievalScoresSchema = z.object({
   n: z.number().int().positive(),
@@ -111,7 +137,7 @@ export async function loadEmoji(reader: ByteReader, parts: readonly EmojiPart[],
   const want = new Set(parts);
   const tasks: Array<Promise<void>> = [];
   if (want.has('captions')) {
-    tasks.push(loadJson(reader, manifest, PART_ARTEFACT.captions, options).then((j) => void (data.captions = z.array(EmojiRecordSchema).parse(j))));
+    tasks.push(loadJson(reader, manifest, PART_ARTEFACT.captions, options).then((j) => void (data.captions = EmojiCaptionsSchema.parse(j))));
   }
   if (want.has('gallery')) {
     tasks.push(loadJson(reader, manifest, PART_ARTEFACT.gallery, options).then((j) => void (data.gallery = GallerySchema.parse(j))));

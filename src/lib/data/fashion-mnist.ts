@@ -3,7 +3,7 @@
  * images (the first `split.train` from the training set, then `split.test` from the test set), cut
  * ViT-style into a 7×7 grid of 4×4 patches: 49 tokens of 16 values. Captions are class names.
  *
- * Shapes (N = 3,000): images [N,28,28] uint8, labels [N] uint8, patches [N,49,16] float in 0..1,
+ * Shapes (N = 2,000): images [N,28,28] uint8, labels [N] uint8, patches [N,49,16] float in 0..1,
  * use [10,512] caption embeddings, tokens [U,256] token-embedding rows.
  */
 import { z } from 'zod';

@@ -7,8 +7,12 @@
 import { cosineMatrix, pairedRanks, retrievalScores, ridgeFit, ridgePredict, type RetrievalScores } from './linalg';
 import { createRng, deriveSeed } from '../rng';
 
-/** Ridge strength for pooled-PCA → USE. Chosen once on a validation fold carved from the train split. */
-export const RETRIEVAL_LAMBDA = 100;
+/**
+ * Ridge strength for pooled-PCA → USE. Chosen once on a validation fold (306 of the 1,529 train
+ * pairs): R@1 was 14.7 / 14.4 / 14.4 / 13.7 / 13.4 / 7.5% for λ = 0.1 / 0.3 / 1 / 3 / 10 / 100, so
+ * anything up to ~3 is equivalent; 1 is used.
+ */
+export const RETRIEVAL_LAMBDA = 1;
 /** Seed of the shuffled-pairs control. */
 export const SHUFFLE_SEED = 20261129;
 

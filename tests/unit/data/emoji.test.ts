@@ -16,9 +16,9 @@ describe('emoji dataset', () => {
   it('has the documented shapes', () => {
     expect(data.details.count).toBe(1911);
     expect(data.pooled!.shape).toEqual([1911, 256]);
-    expect(data.grid!.shape).toEqual([1911, 49, 24]);
-    expect(data.mid!.shape).toEqual([160, 196, 24]);
-    expect(data.details.midIndices).toHaveLength(160);
+    expect(data.grid!.shape).toEqual([1911, 49, 20]);
+    expect(data.mid!.shape).toEqual([128, 196, 24]);
+    expect(data.details.midIndices).toHaveLength(128);
     expect(data.use!.shape).toEqual([1911, 512]);
     expect(data.tokens!.rows.shape[1]).toBe(256);
     expect(data.tokens!.rows.shape[0]).toBe(data.tokens!.vocabIds.length);
@@ -103,8 +103,11 @@ describe('emoji dataset', () => {
 });
 
 describe('no classifier output of the source package', () => {
-  // The nsfwjs head's class names; none may appear in any committed data or model file.
-  const CLASS_NAMES = /\b(porn|hentai|sexy)\b/i;
+  // The nsfwjs head's class names that are not ordinary words: none may appear in any committed
+  // data or model file. ("Drawing", "Neutral" and "Sexy" are also plain CLDR words, e.g. the
+  // winking-face emoji is tagged "sexy", so they cannot be searched for; the model test above
+  // shows the head itself is gone.)
+  const CLASS_NAMES = /\b(porn|hentai)\b/i;
 
   it('the served model has no classifier head and outputs only out_relu', async () => {
     const manifest = await loadManifest(fsReader(), 'encoder');
@@ -125,6 +128,7 @@ describe('no classifier output of the source package', () => {
       );
     const files = [...texts('data'), ...texts('models')];
     expect(files.length).toBeGreaterThanOrEqual(8);
-    for (const f of files) expect(readFileSync(join(PUBLIC_DIR, f), 'utf8'), f).not.toMatch(CLASS_NAMES);
+    const offending = files.filter((f) => CLASS_NAMES.test(readFileSync(join(PUBLIC_DIR, f), 'utf8')));
+    expect(offending).toEqual([]);
   });
 });

@@ -10,17 +10,17 @@ describe('Fashion-MNIST patches', () => {
     data = await loadFashionMnist(fsReader());
   });
 
-  it('has 2,000 train + 1,000 test images, class-balanced, with the documented captions', () => {
-    expect(data.images.shape).toEqual([3000, 28, 28]);
-    expect(data.train).toHaveLength(2000);
-    expect(data.test).toHaveLength(1000);
+  it('has 1,500 train + 500 test images, class-balanced, with the documented captions', () => {
+    expect(data.images.shape).toEqual([2000, 28, 28]);
+    expect(data.train).toHaveLength(1500);
+    expect(data.test).toHaveLength(500);
     const counts = (idx: number[]): number[] => {
       const c = new Array<number>(10).fill(0);
       idx.forEach((i) => (c[data.labels[i] as number] = (c[data.labels[i] as number] as number) + 1));
       return c;
     };
-    expect(counts(data.train)).toEqual(new Array(10).fill(200));
-    expect(counts(data.test)).toEqual(new Array(10).fill(100));
+    expect(counts(data.train)).toEqual(new Array(10).fill(150));
+    expect(counts(data.test)).toEqual(new Array(10).fill(50));
     expect(data.classes.names).toEqual([...FASHION_CLASSES]);
     expect(data.classes.captions[9]).toBe(fashionCaption('Ankle boot'));
     expect(data.classes.captions[9]).toBe('a photo of an ankle boot');

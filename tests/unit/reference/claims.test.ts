@@ -1,0 +1,58 @@
+/** The claim ledger data: shape, counts per verdict, and the re-check evidence rules. */
+import { describe, expect, it } from 'vitest';
+import { claims, parseClaims, verdictCounts, watchedFigures } from '../../../components/reference/claims-data';
+import { loadBibliography } from '../../../src/lib/build/bibliography';
+
+describe('claim ledger', () => {
+  it('has the 40 claims of the shared ledger, C01 to C40 in article order', () => {
+    expect(claims.map((c) => c.id)).toEqual(Array.from({ length: 40 }, (_, i) => `C${String(i + 1).padStart(2, '0')}`));
+    expect(claims.find((c) => c.id === 'C36')?.claim_zh).toContain('17.58G');
+  });
+
+  it('counts claims per verdict', () => {
+    const counts = verdictCounts(claims);
+    expect(counts.VERIFIED + counts.CORRECTED + counts.UNVERIFIED + counts['NOT CHECKED']).toBe(claims.length);
+    expect(counts).toEqual(EXPECTED_COUNTS);
+  });
+
+  it('records evidence for every verdict that differs from the shared ledger', () => {
+    claims.forEach((c, i) => {
+      const before = SHARED_VERDICTS[ORIGINAL[i] as keyof typeof SHARED_VERDICTS];
+      if (before !== c.verdict) {
+        expect(c.evidence, `${c.id} changed from ${before} without evidence`).toBeDefined();
+        expect(c.evidence?.previousVerdict).toBe(before);
+      } else {
+        expect(c.evidence, `${c.id} has evidence but no change`).toBeUndefined();
+      }
+    });
+  });
+
+  it('cites only bibliography keys', () => {
+    const bib = loadBibliography();
+    for (const c of claims) for (const k of c.sources) expect(bib.has(k), `${c.id}: ${k}`).toBe(true);
+  });
+
+  it('watches the unverified key figures, e.g. STViT’s 17.58G → 12.13G', () => {
+    const watched = watchedFigures(claims);
+    expect(watched).toContainEqual({ claim: 'C36', text: '17.58' });
+    expect(watched).toContainEqual({ claim: 'C36', text: '12.13' });
+    for (const w of watched) expect(claims.find((c) => c.id === w.claim)?.verdict).not.toBe('VERIFIED');
+  });
+
+  it('rejects bad data with the claim and field named', () => {
+    const bad = structuredClone(claims) as unknown as Array<Record<string, unknown>>;
+    (bad[3] as Record<string, unknown>).verdict = 'PROBABLY';
+    expect(() => parseClaims(bad)).toThrow(/\[3\]\.verdict/);
+  });
+});
+
+/** Verdict counts after the re-check (see the evidence fields); the shared ledger had 18 / 10 / 10 / 2. */
+const EXPECTED_COUNTS = { VERIFIED: 18, CORRECTED: 10, UNVERIFIED: 10, 'NOT CHECKED': 2 };
+
+/**
+ * Verdicts of the shared ledger (/work/shared/reference/claims.json) before the re-check, one letter
+ * per claim C01…C40: V VERIFIED, C CORRECTED, U UNVERIFIED, N NOT CHECKED. Frozen here so the test
+ * does not depend on a file outside the repository.
+ */
+const ORIGINAL = 'VVVVUVUCUCUCVVCCVUNVVVCVVCVCCVNVUCUUUVUV';
+const SHARED_VERDICTS = { V: 'VERIFIED', C: 'CORRECTED', U: 'UNVERIFIED', N: 'NOT CHECKED' } as const;
