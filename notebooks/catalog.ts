@@ -3,11 +3,13 @@
  * page script use this list; the runnable modules are in ./registry (CLI, Worker, tests), and a
  * test checks both lists name the same notebooks in the same order.
  */
+import { card as alignFeatureMap } from './align-feature-map.card';
+import { card as alignTokenSelection } from './align-token-selection.card';
 import { card as fitLinearVsMlp } from './fit-linear-vs-mlp.card';
 import { card as projectorBudget } from './projector-budget.card';
 import { defineCard, type AnyNotebookCard } from './types';
 
-const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp)];
+const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignTokenSelection)];
 
 export const listCards = (): readonly AnyNotebookCard[] => cards;
 

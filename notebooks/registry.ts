@@ -2,11 +2,13 @@
  * Every notebook, by id. Pages (getStaticPaths), the CLI, the Worker and the tests enumerate this
  * list, so adding a notebook here is all it takes to get its Lab page, CLI entry and staleness test.
  */
+import { notebook as alignFeatureMap } from './align-feature-map';
+import { notebook as alignTokenSelection } from './align-token-selection';
 import { notebook as fitLinearVsMlp } from './fit-linear-vs-mlp';
 import { notebook as projectorBudget } from './projector-budget';
 import type { AnyNotebook } from './types';
 
-const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp];
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignTokenSelection];
 
 export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
 

@@ -79,7 +79,8 @@ export function serializeSvg(svg: SVGSVGElement): string {
   const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#fff');
+  // The body's resolved background: --bg itself is a light-dark() pair, not a colour a file can use.
+  bg.setAttribute('fill', getComputedStyle(document.body).backgroundColor || '#fff');
   clone.insertBefore(bg, clone.querySelector(':scope > desc')?.nextSibling ?? clone.firstChild);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
 }

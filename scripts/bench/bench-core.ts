@@ -169,7 +169,7 @@ export async function benchLlavaVariants(now: () => number, pause: () => Promise
     // The registry's own forward was just measured in the preset table: reuse it (it is the slow one).
     const rows: VariantRow[] =
       registryRow?.ms !== undefined
-        ? [{ variant: 'registry apply (matMul transposeB + add)', ms: registryRow.ms, gflops: flops / registryRow.ms / 1e6, ratio: flops / registryRow.ms / 1e6 / roof }]
+        ? [{ variant: 'registry apply (ops/linear.ts: transpose + fused matMul with bias)', ms: registryRow.ms, gflops: flops / registryRow.ms / 1e6, ratio: flops / registryRow.ms / 1e6 / roof }]
         : [];
     for (const [variant, fn] of variants) {
       const ms = await timeIt(fn, now, pause);

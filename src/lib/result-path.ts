@@ -1,0 +1,76 @@
+/**
+ * Reads one number out of a committed experiment record (content/data/<notebook>.json) by a dot
+ * path such as "result.models.0.recallAt10". Articles bind their prose to experiment results through
+ * this helper (components/ResultNum.astro), and the e2e test re-reads the same path from the same
+ * JSON, so a number in the text can never drift from the result it describes.
+ *
+ * Pure and DOM-free: no file access here (the caller loads the JSON), so it runs in Node, in the
+ * browser and in unit tests alike.
+ */
+import { z } from 'zod';
+
+/**
+ * A path is dot-separated segments: object keys (letters, digits, '_', '-') or array indices
+ * (non-negative integers without leading zeros). Empty segments ("a..b", ".a") are rejected so a
+ * typo cannot silently read the wrong node.
+ */
+const segmentPattern = /^(?:0|[1-9][0-9]*|[A-Za-z_$][A-Za-z0-9_$-]*)$/;
+export const resultPathSchema = z
+  .string()
+  .min(1, 'the path is empty')
+  .refine((p) => p.split('.').every((s) => segmentPattern.test(s)), {
+    message: 'must be dot-separated keys or array indices, e.g. "result.models.0.testMse"',
+  });
+
+const finiteNumber = z.number().finite();
+
+/** Raised when a path does not lead to a finite number; the message names the path and the step that failed. */
+export class ResultPathError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(`path "${path}": ${message}`);
+    this.name = 'ResultPathError';
+    this.path = path;
+  }
+}
+
+const describe = (node: unknown): string => {
+  if (node === null) return 'null';
+  if (Array.isArray(node)) return `an array of length ${node.length}`;
+  if (typeof node === 'object') {
+    const keys = Object.keys(node as object);
+    const shown = keys.slice(0, 8).join(', ');
+    return `an object with keys [${shown}${keys.length > 8 ? ', …' : ''}]`;
+  }
+  return `${typeof node} ${JSON.stringify(node)}`;
+};
+
+/**
+ * The value at `path` in `json`, which must be a finite number. Array steps must be integer indices
+ * in range; object steps must be own keys. Throws ResultPathError otherwise.
+ */
+export function readResultNumber(json: unknown, path: string): number {
+  const parsedPath = resultPathSchema.safeParse(path);
+  if (!parsedPath.success) throw new ResultPathError(path, parsedPath.error.issues[0]?.message ?? 'invalid path');
+  let node: unknown = json;
+  const walked: string[] = [];
+  for (const segment of path.split('.')) {
+    const here = walked.length > 0 ? `"${walked.join('.')}"` : 'the root';
+    if (Array.isArray(node)) {
+      if (!/^(?:0|[1-9][0-9]*)$/.test(segment)) throw new ResultPathError(path, `${here} is an array, so "${segment}" must be an index`);
+      const index = Number(segment);
+      if (index >= node.length) throw new ResultPathError(path, `index ${index} is out of range at ${here} (length ${node.length})`);
+      node = node[index];
+    } else if (node !== null && typeof node === 'object') {
+      // Own keys only: "constructor" or "toString" must not resolve through the prototype.
+      if (!Object.prototype.hasOwnProperty.call(node, segment)) throw new ResultPathError(path, `no key "${segment}" at ${here}, which is ${describe(node)}`);
+      node = (node as Record<string, unknown>)[segment];
+    } else {
+      throw new ResultPathError(path, `cannot step into "${segment}": ${here} is ${describe(node)}`);
+    }
+    walked.push(segment);
+  }
+  const value = finiteNumber.safeParse(node);
+  if (!value.success) throw new ResultPathError(path, `expected a finite number, found ${describe(node)}`);
+  return value.data;
+}

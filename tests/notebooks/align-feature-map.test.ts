@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/align-feature-map';
+import { ConfigError, type RunContext } from '../../notebooks/types';
+import { committedText, onWasm, runCounted, serializeRecord, staleMessage } from './helpers';
+
+const id = 'align-feature-map';
+// Real data and four trained projectors: a run takes seconds on a quiet machine, a minute on a busy one.
+const SLOW = 600_000;
+let result: Result;
+
+describe(id, () => {
+  beforeAll(async () => {
+    await onWasm();
+  });
+
+  test(
+    'defaults run is deterministic, leak-free and equals the committed result',
+    async () => {
+      const a = await runCounted(notebook, notebook.defaults);
+      const b = await runCounted(notebook, notebook.defaults);
+      expect(a.leaked).toBe(0);
+      expect(b.record).toEqual(a.record);
+      expect(serializeRecord(a.record), staleMessage(id)).toBe(committedText(id));
+      result = a.record.result as Result;
+    },
+    SLOW,
+  );
+
+  test('the split, the chance levels and the parameter counts are the documented ones', () => {
+    expect([result.trainPairs, result.testPairs]).toEqual([1529, 382]);
+    expect(result.chance).toEqual(chanceRetrieval(382));
+    expect(result.chance.recallAt10).toBeCloseTo(10 / 382, 12);
+    expect(result.chance.medianRank).toBe(191.5);
+    expect(result.models.map((m) => m.kind)).toEqual(['linear', 'mlp', 'low-rank', 'linear-shuffled']);
+    // 256·512 + 512; + (512·512 + 512); 256·32 + 32·512 + 512; the control is the linear map again.
+    expect(result.models.map((m) => m.params)).toEqual([131_584, 394_240, 25_088, 131_584]);
+  });
+
+  test('every projector retrieves far above chance; the shuffled-pairs control does not', () => {
+    const [linear, mlp, lowRank, control] = result.models;
+    const chance = result.chance;
+    // Measured (seed 7): R@10 linear 40.8%, MLP 42.1%, low-rank 24.9%, control 2.1%, chance 2.6%;
+    // median rank 19 / 17 / 36.5 / 196 against 191.5 at chance.
+    for (const m of [linear!, mlp!]) {
+      expect(m.retrieval.recallAt10, m.kind).toBeGreaterThanOrEqual(10 * chance.recallAt10);
+      expect(m.retrieval.recallAt1, m.kind).toBeGreaterThanOrEqual(20 * chance.recallAt1);
+      expect(m.retrieval.medianRank, m.kind).toBeLessThan(chance.medianRank / 6);
+    }
+    expect(lowRank!.retrieval.recallAt10).toBeGreaterThanOrEqual(5 * chance.recallAt10);
+    expect(lowRank!.retrieval.medianRank).toBeLessThan(chance.medianRank / 3);
+    // The control sees the same images and captions without their pairing: chance, within noise.
+    expect(control!.retrieval.recallAt10).toBeLessThanOrEqual(2 * chance.recallAt10);
+    expect(control!.retrieval.recallAt1).toBeLessThanOrEqual(3 * chance.recallAt1);
+    expect(control!.retrieval.medianRank).toBeGreaterThan(0.75 * chance.medianRank);
+    expect(control!.retrieval.medianRank).toBeLessThan(1.25 * chance.medianRank);
+    expect(linear!.retrieval.recallAt10).toBeGreaterThanOrEqual(8 * control!.retrieval.recallAt10);
+  });
+
+  test('orderings that hold by a wide margin: rank 32 costs retrieval, the MLP fits the captions closest', () => {
+    const [linear, mlp, lowRank] = result.models;
+    expect(lowRank!.retrieval.recallAt10).toBeLessThan(0.8 * linear!.retrieval.recallAt10);
+    expect(lowRank!.retrieval.recallAt1).toBeLessThan(0.6 * linear!.retrieval.recallAt1);
+    expect(mlp!.testCosine).toBeGreaterThan(linear!.testCosine + 0.03);
+    expect(mlp!.retrieval.medianRank).toBeLessThanOrEqual(linear!.retrieval.medianRank);
+    // Adam with early stopping lands near the data pipeline's closed-form ridge map (R@10 40.1%).
+    expect(linear!.retrieval.recallAt10).toBeGreaterThanOrEqual(0.8 * result.ridge.recallAt10);
+  });
+
+  test('loss curves are sampled at the documented steps and the held-out loss falls', () => {
+    for (const m of result.models) {
+      expect(m.curve.step).toEqual(curveSteps(defaults.steps));
+      expect(m.curve.train).toHaveLength(m.curve.step.length);
+      expect(m.curve.test).toHaveLength(m.curve.step.length);
+      expect(m.curve.train[m.curve.train.length - 1]!).toBeLessThan(m.curve.train[0]!);
+      if (m.kind !== 'linear-shuffled') expect(m.curve.test[m.curve.test.length - 1]!, m.kind).toBeLessThan(m.curve.test[0]!);
+    }
+    expect(curveSteps(7)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(curveSteps(150)).toEqual([...Array.from({ length: 15 }, (_, i) => 1 + 10 * i), 150]);
+  });
+
+  test('a bad config is rejected naming the field', async () => {
+    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
+    const err = await notebook.run({ ...notebook.defaults, steps: 0, learningRate: -1 }, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['steps', 'learningRate']);
+    await expect(notebook.run({ ...notebook.defaults, loss: 'l1' }, ctx)).rejects.toThrow(/^loss: Invalid enum value/);
+    await expect(notebook.run({ ...notebook.defaults, rank: 1.5 }, ctx)).rejects.toThrow(/^rank: Expected integer/);
+  });
+
+  test(
+    'cancel mid-run rejects with an AbortError and leaks nothing',
+    async () => {
+      const controller = new AbortController();
+      const before = tf.memory().numTensors;
+      const seen: number[] = [];
+      const ctx: RunContext = {
+        onProgress: (fraction) => {
+          seen.push(fraction);
+          if (fraction > 0.2) controller.abort();
+        },
+        signal: controller.signal,
+      };
+      await expect(notebook.run(notebook.defaults, ctx)).rejects.toMatchObject({ name: 'AbortError' });
+      expect(Math.max(...seen)).toBeLessThan(0.3); // it stopped at the next checkpoint, not at the end
+      expect(tf.memory().numTensors).toBe(before);
+    },
+    SLOW,
+  );
+});

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { KEEP_COUNTS, notebook, type Result } from '../../notebooks/align-token-selection';
+import { ConfigError, type RunContext } from '../../notebooks/types';
+import { committedText, onWasm, runCounted, serializeRecord, staleMessage } from './helpers';
+
+const id = 'align-token-selection';
+let result: Result;
+
+const method = (key: string) => {
+  const m = result.methods.find((x) => x.key === key);
+  if (!m) throw new Error(`no method ${key}`);
+  return m;
+};
+/** Positions of the small budgets (k ≤ 12 of 49, i.e. 75–98 % of tokens dropped). */
+const small = KEEP_COUNTS.map((k, j) => [k, j] as const).filter(([k]) => k <= 12).map(([, j]) => j);
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe(id, () => {
+  beforeAll(async () => {
+    await onWasm();
+  });
+
+  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
+    const a = await runCounted(notebook, notebook.defaults);
+    const b = await runCounted(notebook, notebook.defaults);
+    expect(a.leaked).toBe(0);
+    expect(b.record).toEqual(a.record);
+    expect(serializeRecord(a.record), staleMessage(id)).toBe(committedText(id));
+    result = a.record.result as Result;
+  }, 60_000);
+
+  test('language-guided selection beats random, uniform and image-only selection at small budgets', () => {
+    const guided = method('guided');
+    // Measured R@10 at k = 1, 2, 4, 7, 12: guided 18.1–21.2 %, random 5.0–10.2 %, saliency 3.7–7.3 %,
+    // uniform 4.2–15.4 %; chance 2.6 %.
+    for (const j of small) {
+      expect(guided.recallAt10[j]!).toBeGreaterThan(0.15);
+      expect(guided.recallAt10[j]! - method('random').recallAt10[j]!).toBeGreaterThan(0.06);
+      expect(guided.recallAt10[j]! - method('saliency').recallAt10[j]!).toBeGreaterThan(0.06);
+      expect(guided.recallAt10[j]!).toBeGreaterThan(5 * result.chance.recallAt10);
+      expect(guided.medianRank[j]!).toBeLessThan(50); // measured 37.5–41 (chance 191.5)
+      expect(method('random').medianRank[j]!).toBeGreaterThan(90); // measured 104–154.5
+    }
+    // Uniform is close at k = 7 (its evenly spaced tokens happen to hit the target band): compare on average.
+    expect(mean(small.map((j) => guided.recallAt10[j]! - method('uniform').recallAt10[j]!))).toBeGreaterThan(0.06); // measured 0.097
+  });
+
+  test('a few selected tokens beat all 49 tokens of the composite, and the kept tokens lie on the named emoji', () => {
+    const guided = method('guided');
+    expect(mean(small.map((j) => guided.recallAt10[j]!))).toBeGreaterThan(result.allTokens.recallAt10 + 0.04); // 0.198 vs 0.126
+    expect(result.targetAlone.recallAt10).toBeGreaterThan(result.allTokens.recallAt10); // the partner costs retrieval
+    for (const j of small) {
+      expect(guided.targetFraction[j]!).toBeGreaterThan(result.chance.targetFraction + 0.1); // measured 0.73–0.75 vs 0.571
+      expect(Math.abs(method('random').targetFraction[j]! - result.chance.targetFraction)).toBeLessThan(0.06);
+    }
+    // With every token kept, all selections are the same pooling.
+    const last = KEEP_COUNTS.length - 1;
+    for (const m of result.methods) expect(m.recallAt10[last]).toBe(result.allTokens.recallAt10);
+  });
+
+  test("the figure's kept tokens are the projector's top-k of its own scores", () => {
+    for (const e of result.examples) {
+      const top = e.scores
+        .map((s, t) => [s, t] as const)
+        .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+        .slice(0, notebook.defaults.figureKeep as number)
+        .map(([, t]) => t)
+        .sort((a, b) => a - b);
+      expect(e.kept).toEqual(top);
+    }
+  });
+
+  test('a bad config is rejected naming the field', async () => {
+    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
+    const err = await notebook.run({ ...notebook.defaults, targetColumns: 0, ridgeLambda: -1 }, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['targetColumns', 'ridgeLambda']);
+    await expect(notebook.run({ ...notebook.defaults, score: 'l2' }, ctx)).rejects.toThrow(/^score: /);
+  });
+
+  test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
+    const controller = new AbortController();
+    const before = tf.memory().numTensors;
+    const seen: number[] = [];
+    const ctx: RunContext = {
+      onProgress: (fraction) => {
+        seen.push(fraction);
+        if (fraction > 0.2) controller.abort();
+      },
+      signal: controller.signal,
+    };
+    await expect(notebook.run(notebook.defaults, ctx)).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Math.max(...seen)).toBeLessThan(0.5);
+    expect(tf.memory().numTensors).toBe(before);
+  }, 60_000);
+});
