@@ -31,6 +31,7 @@
  * instead of the LLM's next-token loss (zhang2024mmllms Eq. 2).
  */
 import { z } from 'zod';
+import { formatSig } from '../src/lib/format';
 import type { NotebookCard } from './types';
 import { num, type Cell, type ViewBlock } from './view';
 
@@ -50,8 +51,9 @@ export const schema = z
 export type Config = z.infer<typeof schema>;
 
 /**
- * About 45 GFLOP in all (four projectors × 150 steps, plus the held-out evaluations), i.e. ~2 s at
- * the 20–30 GFLOP/s of wasm SIMD (stack.md §4.5); the measured times are in the report.
+ * About 45 GFLOP in all (four projectors × 150 steps, plus the held-out evaluations): ~2 s at the
+ * 15–34 GFLOP/s of wasm SIMD in stack.md §4.5. Measured on 2026-11-27 on the shared 2-core VM,
+ * where wasm matmul ran at only 0.4–0.8 GFLOP/s: 53–63 s in a Chromium Worker, 62–83 s in Node.
  */
 export const defaults: Config = {
   seed: 7,
@@ -140,7 +142,7 @@ function present(result: Result, config: Config): ViewBlock[] {
     num(m.testCosine, 'fixed4', `models.${i}.testCosine`),
   ]);
   rows.push([
-    `Closed-form ridge, λ = ${result.ridge.lambda} (data pipeline)`,
+    `Closed-form ridge, λ = ${formatSig(result.ridge.lambda, 3)} (data pipeline)`,
     '—',
     num(result.ridge.recallAt1, 'percent', 'ridge.recallAt1'),
     '—',

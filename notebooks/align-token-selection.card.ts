@@ -15,7 +15,9 @@
  * the top k. The kept tokens are mean-pooled and must retrieve A's own caption among all 382
  * held-out captions (cosine). Controls at the same k: random tokens (seeded), spatially uniform
  * tokens (evenly spaced indices) and image-only saliency (largest projected-token norm, which knows
- * nothing of the query); reference: all 49 tokens, and A alone without a partner.
+ * nothing of the query); reference: all 49 tokens, and A alone without a partner. Uniform average
+ * pooling to k regions is not a separate row: followed by the mean over kept tokens it gives (for
+ * equal regions) exactly the all-49-tokens row, so the same-budget spatial control is uniform selection.
  *
  * Shapes: grid [N, 49, 20]; captions [N, 512]; W [512, 20] (PyTorch Linear layout); kept [n, k].
  * Departures from LVP: no text encoder, no cross-modal enhancement, no deformable attention (see
@@ -32,6 +34,8 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 export const KEEP_COUNTS = [1, 2, 4, 7, 12, 25, 49] as const;
 /** Composites drawn in the token-grid figure (the first test composites, in split order). */
 export const EXAMPLE_COUNT = 4;
+/** Examples drawn on the Lab page (the result keeps all EXAMPLE_COUNT for the article). */
+const SHOWN_EXAMPLES = 2;
 
 export const METHOD_KEYS = ['guided', 'saliency', 'uniform', 'random'] as const;
 export type MethodKey = (typeof METHOD_KEYS)[number];
@@ -148,22 +152,24 @@ function present(result: Result, config: Config): ViewBlock[] {
       data: { series: curve('targetFraction') },
       opts: { id: 'select-precision', title: 'Kept tokens on the named emoji', xLabel: 'fraction of tokens kept', yLabel: 'share on target', xFormat: { kind: 'percent', digits: 0 }, yFormat: { kind: 'percent', digits: 0 }, showPoints: true },
     },
-    {
-      kind: 'figure',
-      figure: 'token-grid',
-      caption: `Query–token scores on four held-out composites; the ${config.figureKeep} outlined tokens are kept. The named emoji fills ${config.targetColumns} columns on the side given.`,
-      data: {
-        grids: result.examples.map((e) => ({
-          key: `ex-${e.index}`,
-          label: `“${e.label}” (${e.category}), ${e.targetSide}`,
-          h: 7,
-          w: 7,
-          values: e.scores,
-          kept: e.kept,
-        })),
-      },
-      opts: { id: 'select-grids', title: 'Tokens kept by the text query', showValues: false, format: { kind: 'fixed', digits: 2 } },
-    },
+    // One figure per example: the query's scores on the 7×7 grid, then the top-k kept.
+    ...result.examples.slice(0, SHOWN_EXAMPLES).map(
+      (e, i): ViewBlock => ({
+        kind: 'figure',
+        figure: 'token-grid',
+        caption:
+          `Held-out composite ${i + 1}: “${e.label}” fills the ${config.targetColumns} ${e.targetSide}most columns, a partner from another category the rest. ` +
+          `Left, each token’s score against the “${e.category}” query; right, the ${config.figureKeep} tokens the projector keeps.`,
+        data: {
+          grids: [
+            { key: `ex-${e.index}-scores`, label: `query score (target ${e.targetSide})`, h: 7, w: 7, values: e.scores },
+            { key: `ex-${e.index}-kept`, label: `kept: top ${e.kept.length}`, h: 7, w: 7, values: e.scores, kept: e.kept },
+          ],
+          steps: [`top ${e.kept.length} by score`],
+        },
+        opts: { id: `select-grid-${i + 1}`, title: `Tokens kept by the text query, example ${i + 1}`, showValues: false, format: { kind: 'fixed', digits: 2 } },
+      }),
+    ),
   ];
 }
 

@@ -10,6 +10,7 @@ import survey from '../../content/data/survey-projectors.json';
 import { claimHref, claims, type Claim } from '../reference/claims-data';
 import { listCards } from '../../notebooks/catalog';
 import { configToQuery } from '../../notebooks/config-codec';
+import { runRecordSchema } from '../../notebooks/run-meta';
 import type { BaseConfig } from '../../notebooks/types';
 import { loadCatalogue } from '../../src/lib/catalogue';
 import { summarizePreset } from '../../src/lib/preset-summary';
@@ -129,13 +130,17 @@ export function labHref(notebook: string, overrides: Record<string, unknown> = {
   return Object.keys(overrides).length === 0 ? `/lab/${notebook}/` : `/lab/${notebook}/?${query}`;
 }
 
-/** A control's default, read from the notebook card (for "the default is …" in exercises). */
-export function labDefault(notebook: string, key: string): unknown {
-  const card = listCards().find((c) => c.id === notebook);
-  if (!card) throw new Error(`alignment: no notebook "${notebook}" in notebooks/catalog.ts`);
-  const defaults = card.defaults as unknown as Record<string, unknown>;
-  if (!(key in defaults)) throw new Error(`alignment: notebook "${notebook}" has no control "${key}"`);
-  return defaults[key];
+// Committed records, so an exercise can name the value the reader starts from on the Lab page
+// (the Lab opens at the committed config, not necessarily at the card's defaults).
+const records = import.meta.glob<{ default: unknown }>('../../content/data/*.json', { eager: true });
+
+/** A control's value in the committed result of a notebook. */
+export function committedValue(notebook: string, key: string): unknown {
+  const file = records[`../../content/data/${notebook}.json`];
+  if (!file) throw new Error(`alignment: content/data/${notebook}.json is missing`);
+  const config = runRecordSchema.parse(file.default).meta.config;
+  if (!(key in config)) throw new Error(`alignment: the committed config of "${notebook}" has no control "${key}"`);
+  return config[key];
 }
 
 // ---- Diagrams (pipeline renderer) -------------------------------------------------------------
@@ -155,7 +160,7 @@ export const contrastiveDiagram = {
   stages: [
     { key: 'image', role: 'encoder', label: 'Image tower', note: 'pooled CLS state', shape: [1, CLIP_L14.visionDim] },
     { key: 'visual-proj', role: 'input-projector', label: 'visual.proj', note: 'bias-free linear', shape: [1, CLIP_L14.embedDim], params: CLIP_L14.imageProj, highlight: true },
-    { key: 'joint', role: 'other', label: 'Joint space', note: 'cosine similarities over the batch, scaled by 1/τ; symmetric InfoNCE' },
+    { key: 'joint', role: 'other', label: 'Joint space', note: 'batch similarities ÷ τ, symmetric InfoNCE' },
   ],
   inputs: [{ key: 'text', label: 'Text tower → text_projection', to: 'joint', shape: [1, CLIP_L14.embedDim] }],
 };
@@ -177,7 +182,7 @@ export const adversarialDiagram = {
     { key: 'features', role: 'encoder', label: 'Image features', note: 'one branch per modality' },
     { key: 'projector', role: 'input-projector', label: 'Feature projector', note: 'into a common subspace', highlight: true },
     { key: 'label', role: 'other', label: 'Label and triplet losses', note: 'same label together, different labels apart' },
-    { key: 'adversary', role: 'other', label: 'Modality classifier', note: 'adversary: image or text? gradient reversed into the projector' },
+    { key: 'adversary', role: 'other', label: 'Modality classifier', note: 'image or text? (gradient reversed)' },
   ],
   inputs: [{ key: 'text', label: 'Text features', to: 'projector' }],
 };
@@ -186,9 +191,48 @@ export const adversarialDiagram = {
 export const multispaceDiagram = {
   stages: [
     { key: 'features', role: 'encoder', label: 'Image features', note: 'one branch per modality' },
-    { key: 'projector', role: 'input-projector', label: 'Projector', note: 'shared embedding space', highlight: true },
-    { key: 'points', role: 'other', label: 'Point space', note: 'each pair pulled together' },
-    { key: 'dist', role: 'other', label: 'Distribution space', note: 'each modality summarised as a Gaussian; the Gaussians matched' },
+    { key: 'projector', role: 'input-projector', label: 'Projectors', note: 'one per modality, into a common space', highlight: true },
+    { key: 'points', role: 'other', label: 'Feature space', note: 'each pair pulled together (triplet loss)' },
+    { key: 'dist', role: 'other', label: 'Distribution space', note: 'one Gaussian per modality; means and covariances matched' },
   ],
   inputs: [{ key: 'text', label: 'Text features', to: 'projector' }],
 };
+
+// ---- Exercises: one changed control each ---------------------------------------------------------
+
+/**
+ * The setting each exercise asks the reader to try. The text of the exercise and its Lab link are
+ * both generated from this table, so they cannot disagree, and labHref fails the build when a
+ * control no longer exists.
+ */
+const EXERCISE_SETTINGS = {
+  'fm-loss': { notebook: 'align-feature-map', set: { loss: 'mse' } },
+  'fm-rank': { notebook: 'align-feature-map', set: { rank: 128 } },
+  'fm-steps': { notebook: 'align-feature-map', set: { steps: 20 } },
+  'fm-seed': { notebook: 'align-feature-map', set: { seed: 8 } },
+  'ct-temperature': { notebook: 'align-contrastive', set: { sweep: 'temperature' } },
+  'ct-batch': { notebook: 'align-contrastive', set: { sweep: 'batch' } },
+  'ct-fixed': { notebook: 'align-contrastive', set: { temperature: 'fixed', initTemperature: 0.5 } },
+  'ts-columns': { notebook: 'align-token-selection', set: { targetColumns: 1 } },
+  'ts-dot': { notebook: 'align-token-selection', set: { score: 'dot' } },
+  'ts-lambda': { notebook: 'align-token-selection', set: { ridgeLambda: 100 } },
+  'adv-off': { notebook: 'align-adversarial', set: { adversaryWeight: 0 } },
+  'adv-strong': { notebook: 'align-adversarial', set: { adversaryWeight: 4 } },
+  'adv-nolabel': { notebook: 'align-adversarial', set: { labelWeight: 0 } },
+  'ms-heavy': { notebook: 'align-multispace', set: { distributionWeight: 10 } },
+  'ms-narrow': { notebook: 'align-multispace', set: { commonDim: 4 } },
+  'ms-epochs': { notebook: 'align-multispace', set: { epochs: 30 } },
+} as const satisfies Record<string, { notebook: string; set: Record<string, unknown> }>;
+
+export type ExerciseId = keyof typeof EXERCISE_SETTINGS;
+
+/** `setting` reads like "loss = mse"; `from` names the committed value it replaces on the Lab page. */
+export function exercise(id: ExerciseId): { href: string; setting: string; from: string } {
+  const { notebook, set } = EXERCISE_SETTINGS[id];
+  const pairs = Object.entries(set);
+  return {
+    href: labHref(notebook, set),
+    setting: pairs.map(([k, v]) => `${k} = ${String(v)}`).join(', '),
+    from: pairs.map(([k]) => `${k} = ${String(committedValue(notebook, k))}`).join(', '),
+  };
+}

@@ -11,10 +11,13 @@ import { z } from 'zod';
 
 /**
  * A path is dot-separated segments: object keys (letters, digits, '_', '-') or array indices
- * (non-negative integers without leading zeros). Empty segments ("a..b", ".a") are rejected so a
- * typo cannot silently read the wrong node.
+ * (integers without leading zeros). A negative index counts from the end, as in Python: "-1" is the
+ * last element. Prose usually reports the final epoch or step of a curve, and "-1" keeps that
+ * binding right when a notebook's epoch count changes. Empty segments ("a..b", ".a") are rejected
+ * so a typo cannot silently read the wrong node.
  */
-const segmentPattern = /^(?:0|[1-9][0-9]*|[A-Za-z_$][A-Za-z0-9_$-]*)$/;
+const indexPattern = /^-?(?:0|[1-9][0-9]*)$/;
+const segmentPattern = /^(?:-?(?:0|[1-9][0-9]*)|[A-Za-z_$][A-Za-z0-9_$-]*)$/;
 export const resultPathSchema = z
   .string()
   .min(1, 'the path is empty')
@@ -57,11 +60,13 @@ export function readResultNumber(json: unknown, path: string): number {
   for (const segment of path.split('.')) {
     const here = walked.length > 0 ? `"${walked.join('.')}"` : 'the root';
     if (Array.isArray(node)) {
-      if (!/^(?:0|[1-9][0-9]*)$/.test(segment)) throw new ResultPathError(path, `${here} is an array, so "${segment}" must be an index`);
-      const index = Number(segment);
-      if (index >= node.length) throw new ResultPathError(path, `index ${index} is out of range at ${here} (length ${node.length})`);
+      if (!indexPattern.test(segment) || segment === '-0') throw new ResultPathError(path, `${here} is an array, so "${segment}" must be an index`);
+      const given = Number(segment);
+      const index = given < 0 ? node.length + given : given;
+      if (index < 0 || index >= node.length) throw new ResultPathError(path, `index ${given} is out of range at ${here} (length ${node.length})`);
       node = node[index];
     } else if (node !== null && typeof node === 'object') {
+      if (/^-/.test(segment)) throw new ResultPathError(path, `${here} is not an array, so "${segment}" cannot index it`);
       // Own keys only: "constructor" or "toString" must not resolve through the prototype.
       if (!Object.prototype.hasOwnProperty.call(node, segment)) throw new ResultPathError(path, `no key "${segment}" at ${here}, which is ${describe(node)}`);
       node = (node as Record<string, unknown>)[segment];

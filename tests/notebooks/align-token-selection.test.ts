@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { KEEP_COUNTS, notebook, type Result } from '../../notebooks/align-token-selection';
+import { defaults, KEEP_COUNTS, notebook, type Result } from '../../notebooks/align-token-selection';
 import { ConfigError, type RunContext } from '../../notebooks/types';
 import { committedText, onWasm, runCounted, serializeRecord, staleMessage } from './helpers';
 
@@ -64,7 +64,7 @@ describe(id, () => {
       const top = e.scores
         .map((s, t) => [s, t] as const)
         .sort((a, b) => b[0] - a[0] || a[1] - b[1])
-        .slice(0, notebook.defaults.figureKeep as number)
+        .slice(0, defaults.figureKeep)
         .map(([, t]) => t)
         .sort((a, b) => a - b);
       expect(e.kept).toEqual(top);

@@ -40,6 +40,15 @@ describe('readResultNumber', () => {
     expect(() => readResultNumber(record, 'result.models.first.testMse')).toThrow(/is an array, so "first" must be an index/);
   });
 
+  it('counts negative indices from the end', () => {
+    expect(readResultNumber(record, 'result.models.-1.recallAt10')).toBe(0.875);
+    expect(readResultNumber(record, 'result.models.-2.testMse')).toBe(0.148);
+    expect(readResultNumber(record, 'result.models.1.curve.loss.-1')).toBe(0.5);
+    expect(() => readResultNumber(record, 'result.models.-3.testMse')).toThrow(/index -3 is out of range at "result\.models" \(length 2\)/);
+    expect(() => readResultNumber(record, 'result.models.-0.testMse')).toThrow(/dot-separated|must be an index/);
+    expect(() => readResultNumber(record, 'result.nested.-1')).toThrow(/is not an array/);
+  });
+
   it('fails when the value is not a finite number', () => {
     expect(() => readResultNumber(record, 'result.text')).toThrow(/expected a finite number, found string "hello"/);
     expect(() => readResultNumber(record, 'result.notANumber')).toThrow(/found null/);

@@ -1,0 +1,141 @@
+/**
+ * The article "How projectors align modalities": every experiment number in its prose equals the
+ * committed JSON through the shared formatter, the embedded experiment tables equal their JSON too,
+ * the source article's errors are corrected visibly, and every Lab link opens a working Lab page.
+ */
+import { expect, test } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import { formatBytes, formatCount, formatFixed, formatGflop, formatInt, formatPercent, formatSig } from '../../src/lib/format';
+import { readResultNumber } from '../../src/lib/result-path';
+import { CELL_FORMATS, readPath, type CellFormat } from '../../notebooks/view';
+
+const ARTICLE = '/articles/alignment/';
+
+/** The same formatter calls as components/Num.astro, keyed by its `format` prop. */
+function reformat(value: number, format: string, digits?: number): string {
+  switch (format) {
+    case 'int': return formatInt(value);
+    case 'count': return formatCount(value, digits ?? 1);
+    case 'fixed': return formatFixed(value, digits ?? 2);
+    case 'sig': return formatSig(value, digits ?? 3);
+    case 'percent': return formatPercent(value, digits ?? 1);
+    case 'gflop': return formatGflop(value, digits ?? 1);
+    case 'bytes': return formatBytes(value, digits ?? 1);
+    default: throw new Error(`unknown format ${format}`);
+  }
+}
+
+const records = new Map<string, unknown>();
+/** The committed record of a notebook, read from the repository (not from the page). */
+function committed(notebook: string): unknown {
+  const cached = records.get(notebook);
+  if (cached !== undefined) return cached;
+  const file = `content/data/${notebook}.json`;
+  if (!existsSync(file)) throw new Error(`${file} is missing, but the article binds numbers to it`);
+  const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  records.set(notebook, json);
+  return json;
+}
+
+test('every experiment number in the prose equals its committed result', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const bound = await page.locator('[data-notebook][data-path]').evaluateAll((els) =>
+    els
+      .filter((e) => e.classList.contains('result-num'))
+      .map((e) => {
+        const num = e.querySelector('.num');
+        return {
+          notebook: e.getAttribute('data-notebook') ?? '',
+          path: e.getAttribute('data-path') ?? '',
+          value: num?.getAttribute('data-value') ?? null,
+          format: num?.getAttribute('data-format') ?? '',
+          digits: num?.getAttribute('data-digits') ?? null,
+          text: num?.textContent ?? null,
+        };
+      }),
+  );
+  expect(bound.length, 'the article binds some numbers to experiment results').toBeGreaterThan(5);
+  for (const b of bound) {
+    const label = `${b.notebook} ${b.path}`;
+    const value = readResultNumber(committed(b.notebook), b.path);
+    expect(b.value, label).toBe(String(value));
+    expect(b.text, label).toBe(reformat(value, b.format, b.digits === null ? undefined : Number(b.digits)));
+  }
+});
+
+test('embedded experiment tables equal their committed results', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const cards = page.locator('.experiment-card:not([data-pending])');
+  expect(await cards.count(), 'at least one experiment is embedded with its result').toBeGreaterThan(0);
+  const cells = await page.locator('[data-experiment-result] td[data-key][data-value]').evaluateAll((els) =>
+    els.map((e) => ({
+      notebook: e.closest('[data-experiment-result]')?.getAttribute('data-notebook') ?? '',
+      key: e.getAttribute('data-key') ?? '',
+      value: e.getAttribute('data-value') ?? '',
+      format: e.getAttribute('data-format') ?? '',
+      text: e.textContent ?? '',
+    })),
+  );
+  for (const c of cells) {
+    const record = committed(c.notebook) as { result: unknown };
+    const value = readPath(record.result, c.key);
+    expect(typeof value, `${c.notebook} ${c.key}`).toBe('number');
+    expect(c.value, `${c.notebook} ${c.key}`).toBe(String(value));
+    expect(c.text, `${c.notebook} ${c.key}`).toBe(CELL_FORMATS[c.format as CellFormat](value as number));
+  }
+  // Provenance under each card names the committed record's seed and backend.
+  for (const card of await cards.all()) {
+    const id = (await card.getAttribute('data-experiment')) ?? '';
+    const meta = (committed(id) as { meta: { seed: number; backend: string } }).meta;
+    await expect(card.locator('[data-meta="seed"]')).toHaveText(` · seed ${meta.seed}`);
+    await expect(card.locator('[data-meta="backend"]')).toHaveText(` · backend ${meta.backend}`);
+  }
+});
+
+test('the source article is corrected visibly, with links to the ledger', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const corrections = page.locator('aside.callout.correction');
+  expect(await corrections.count()).toBeGreaterThanOrEqual(2);
+  await expect(corrections.filter({ hasText: 'Correction to the source article' }).first()).toBeVisible();
+  // LVP: an anonymous, rejected submission; a token range, not FLOPs.
+  const lvp = corrections.filter({ hasText: 'LVP' });
+  await expect(lvp).toHaveCount(1);
+  await expect(lvp).toContainText('OpenReview PxBzxO02Ef');
+  await expect(lvp).toContainText('75%~95%');
+  await expect(lvp.locator('a[href="/reference/claims/#claim-C15"]')).toHaveCount(1);
+  // CDRA: not identified, said plainly.
+  const cdra = corrections.filter({ hasText: 'CDRA' });
+  await expect(cdra).toHaveCount(1);
+  await expect(cdra).toContainText('could be identified');
+  await expect(cdra.locator('a[href="/reference/claims/#claim-C18"]')).toHaveCount(1);
+  // The ledger table lists the §3 claims with their verdicts.
+  await expect(page.locator('#tab-claims tbody tr')).toHaveCount(7);
+});
+
+test('every Lab link on the article opens a working Lab page', async ({ page, request }) => {
+  await page.goto(ARTICLE);
+  const hrefs = [...new Set(await page.locator('a[href^="/lab/"]').evaluateAll((els) => els.map((e) => e.getAttribute('href') ?? '')))];
+  const notebooks = [...new Set(hrefs.map((h) => /^\/lab\/([a-z0-9-]+)\//.exec(h)?.[1]).filter((id): id is string => id !== undefined))];
+  expect(notebooks.length, 'the article links to the Lab pages of its experiments').toBeGreaterThan(0);
+  for (const href of hrefs) {
+    const res = await request.get(href);
+    expect(res.status(), href).toBe(200);
+  }
+  for (const id of notebooks) {
+    await page.goto(`/lab/${id}/`);
+    await expect(page.locator(`[data-lab-root][data-notebook="${id}"]`)).toHaveCount(1);
+  }
+  // A link with controls set opens the Lab with those values in the form, without URL errors.
+  const withQuery = hrefs.find((h) => h.includes('?set.') || h.includes('&set.'));
+  if (withQuery) {
+    await page.goto(withQuery);
+    await expect(page.locator('[data-lab-root]')).toHaveAttribute('data-ready', 'true');
+    await expect(page.locator('[data-lab-url-issues]')).toBeHidden();
+    const url = new URL(withQuery, 'http://x');
+    for (const [name, value] of url.searchParams) {
+      if (!name.startsWith('set.')) continue;
+      const field = page.locator(`[data-lab-form] [name="${name.slice(4)}"]`).first();
+      await expect(field).toHaveValue(value);
+    }
+  }
+});

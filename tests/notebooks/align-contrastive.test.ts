@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/align-contrastive';
+import { ConfigError, type RunContext } from '../../notebooks/types';
+import { committedText, onWasm, quietCtx, runCounted, serializeRecord, staleMessage } from './helpers';
+
+const id = 'align-contrastive';
+// Real data and two trained dual projections: seconds on a quiet machine, a minute on a busy one.
+const SLOW = 600_000;
+let result: Result;
+
+describe(id, () => {
+  beforeAll(async () => {
+    await onWasm();
+  });
+
+  test(
+    'defaults run is deterministic, leak-free and equals the committed result',
+    async () => {
+      const a = await runCounted(notebook, notebook.defaults);
+      const b = await runCounted(notebook, notebook.defaults);
+      expect(a.leaked).toBe(0);
+      expect(b.record).toEqual(a.record);
+      expect(serializeRecord(a.record), staleMessage(id)).toBe(committedText(id));
+      result = a.record.result as Result;
+    },
+    SLOW,
+  );
+
+  test('split, chance, parameter count and curve sampling are the documented ones', () => {
+    expect([result.trainPairs, result.testPairs]).toEqual([1529, 382]);
+    expect(result.chance).toEqual(chanceRetrieval(382));
+    expect(result.chanceLoss).toBeCloseTo(Math.log(128), 12);
+    // visual.proj 256·64 + text_projection 512·64 + logit_scale 1
+    expect(result.params).toBe(49_153);
+    expect(result.curve.step).toEqual(curveSteps(defaults.steps));
+    for (const series of [result.curve.loss, result.curve.temperature, result.curve.controlLoss]) expect(series).toHaveLength(result.curve.step.length);
+    expect(result.runs.map((r) => [r.key, r.shuffled])).toEqual([
+      ['model', false],
+      ['control', true],
+    ]);
+    expect(result.sweep).toEqual([]);
+  });
+
+  test('both directions retrieve far above chance; the shuffled-pairs control does not', () => {
+    const [model, control] = result.runs;
+    const chance = result.chance;
+    // Measured (seed 7): i→t R@1 13.1%, R@10 40.8%, median 16; t→i R@1 14.4%, R@10 42.7%, median 16;
+    // control R@10 2.9% / 3.4%, median 197.5 / 197; chance R@1 0.26%, R@10 2.6%, median 191.5.
+    for (const r of [model!.imageToText, model!.textToImage]) {
+      expect(r.recallAt10).toBeGreaterThanOrEqual(10 * chance.recallAt10);
+      expect(r.recallAt1).toBeGreaterThanOrEqual(20 * chance.recallAt1);
+      expect(r.medianRank).toBeLessThan(chance.medianRank / 6);
+    }
+    for (const r of [control!.imageToText, control!.textToImage]) {
+      expect(r.recallAt10).toBeLessThanOrEqual(2 * chance.recallAt10);
+      expect(r.medianRank).toBeGreaterThan(0.75 * chance.medianRank);
+      expect(r.medianRank).toBeLessThan(1.25 * chance.medianRank);
+    }
+    expect(model!.imageToText.recallAt10).toBeGreaterThanOrEqual(8 * control!.imageToText.recallAt10);
+    // Training beats the pairing-free loss ln B; the control can only memorise, more slowly.
+    const last = (xs: number[]): number => xs[xs.length - 1]!;
+    expect(last(result.curve.loss)).toBeLessThan(0.5 * result.chanceLoss);
+    expect(last(result.curve.loss)).toBeLessThan(last(result.curve.controlLoss));
+  });
+
+  test('the learned temperature moves from 0.07 and respects CLIP’s cap; the similarity matrix peaks on its diagonal', () => {
+    const [model] = result.runs;
+    expect(result.curve.temperature[0]).toBeCloseTo(0.07, 2);
+    expect(model!.finalTemperature).not.toBeCloseTo(0.07, 3);
+    for (const t of result.curve.temperature) expect(1 / t).toBeLessThanOrEqual(100 * (1 + 1e-5));
+    const { values, labels } = result.heatmap;
+    expect(labels).toHaveLength(12);
+    expect(values.map((row) => row.length)).toEqual(Array(12).fill(12));
+    let diag = 0;
+    let off = 0;
+    values.forEach((row, i) => row.forEach((v, j) => (i === j ? (diag += v) : (off += v))));
+    expect(diag / 12 - off / (12 * 11)).toBeGreaterThan(0.15);
+  });
+
+  test(
+    'sweeps: batch sizes 16/64/256; fixed temperatures stay put; a learned τ starting at the cap stays clamped',
+    async () => {
+      const short = { ...defaults, steps: 12 };
+      const batch = (await notebook.run({ ...short, sweep: 'batch' }, quietCtx())) as Result;
+      expect(batch.sweep.map((r) => [r.key, r.batchSize])).toEqual([
+        ['batch-16', 16],
+        ['batch-64', 64],
+        ['batch-256', 256],
+      ]);
+      const temps = (await notebook.run({ ...short, sweep: 'temperature' }, quietCtx())) as Result;
+      expect(temps.sweep.map((r) => [r.temperature, r.initTemperature])).toEqual([
+        ['fixed', 0.01],
+        ['fixed', 0.07],
+        ['fixed', 0.5],
+        ['learned', 0.07],
+      ]);
+      for (const r of temps.sweep.filter((s) => s.temperature === 'fixed')) expect(r.finalTemperature).toBeCloseTo(r.initTemperature, 9);
+      const capped = (await notebook.run({ ...short, initTemperature: 0.01, learningRate: 0.05 }, quietCtx())) as Result;
+      for (const t of capped.curve.temperature) expect(t).toBeGreaterThanOrEqual(0.01 * (1 - 1e-5));
+    },
+    SLOW,
+  );
+
+  test('a bad config is rejected naming the field', async () => {
+    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
+    const err = await notebook.run({ ...notebook.defaults, embedDim: 0, initTemperature: 2 }, ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['embedDim', 'initTemperature']);
+    await expect(notebook.run({ ...notebook.defaults, sweep: 'lr' }, ctx)).rejects.toThrow(/^sweep: Invalid enum value/);
+  });
+
+  test(
+    'cancel mid-run rejects with an AbortError and leaks nothing',
+    async () => {
+      const controller = new AbortController();
+      const before = tf.memory().numTensors;
+      const seen: number[] = [];
+      const ctx: RunContext = {
+        onProgress: (fraction) => {
+          seen.push(fraction);
+          if (fraction > 0.2) controller.abort();
+        },
+        signal: controller.signal,
+      };
+      await expect(notebook.run(notebook.defaults, ctx)).rejects.toMatchObject({ name: 'AbortError' });
+      expect(Math.max(...seen)).toBeLessThan(0.3);
+      expect(tf.memory().numTensors).toBe(before);
+    },
+    SLOW,
+  );
+});
