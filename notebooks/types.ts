@@ -2,7 +2,7 @@
  * The contract of an experiment (design.md, "An experiment is a pure function").
  *
  * A notebook is a module whose `run` maps a validated config to plain JSON. It is pure: every random
- * number comes from `config.seed` (seeded RNG or seeded tfjs ops), never from Math.random or the
+ * number comes from `config.seed` (seeded RNG or seeded tfjs ops), never from an unseeded generator or the
  * clock, so the same config gives the same JSON in Node (CLI, tests) and in a browser Worker on the
  * same backend. `present` turns a result into plain view blocks (tables, figures) that the Lab page
  * renders at build time and again after a live run.
