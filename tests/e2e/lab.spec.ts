@@ -4,54 +4,12 @@
  * identical between Node and Chromium, stack.md §5); Cancel works; a bad URL parameter or form
  * value is named and the rest of the state survives.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { cliCommand } from '../../notebooks/config-codec';
 import { listNotebooks, getNotebook } from '../../notebooks/registry';
-import { runWithMeta, type RunRecord } from '../../notebooks/run-meta';
+import { type RunRecord } from '../../notebooks/run-meta';
 import type { BaseConfig } from '../../notebooks/types';
-import { CELL_FORMATS, readPath, type CellFormat } from '../../notebooks/view';
-import { useBestBackend } from '../../src/lib/backend';
-
-const committed = (id: string): RunRecord => JSON.parse(readFileSync(resolve(process.cwd(), 'content/data', `${id}.json`), 'utf8')) as RunRecord;
-
-interface PaintedCell {
-  key: string;
-  value: string;
-  format: string;
-  text: string;
-}
-
-async function paintedCells(page: Page): Promise<PaintedCell[]> {
-  return page.locator('[data-lab-result] td[data-key]').evaluateAll((tds) =>
-    tds.map((td) => ({
-      key: td.getAttribute('data-key') ?? '',
-      value: td.getAttribute('data-value') ?? '',
-      format: td.getAttribute('data-format') ?? '',
-      text: td.textContent ?? '',
-    })),
-  );
-}
-
-/** Every painted number equals the record's value at its key, formatted by its named formatter. */
-function expectCellsMatch(cells: PaintedCell[], result: unknown): void {
-  expect(cells.length).toBeGreaterThan(0);
-  for (const c of cells) {
-    const value = readPath(result, c.key);
-    expect(typeof value, `result.${c.key}`).toBe('number');
-    expect(Number(c.value), `data-value of ${c.key}`).toBe(value);
-    expect(c.text, `text of ${c.key}`).toBe(CELL_FORMATS[c.format as CellFormat](value as number));
-  }
-}
-
-async function nodeRun(id: string, config: BaseConfig): Promise<RunRecord> {
-  const used = await useBestBackend('wasm');
-  expect(used.backend).toBe('wasm');
-  return runWithMeta(getNotebook(id), config, { onProgress: () => undefined, signal: new AbortController().signal }, used);
-}
-
-const ready = (page: Page) => expect(page.locator('[data-lab-root]')).toHaveAttribute('data-ready', 'true');
+import { committed, paintedCells, expectCellsMatch, nodeRun, ready } from './lab-helpers';
 
 test('the Lab index lists every notebook with its question', async ({ page }) => {
   await page.goto('/lab/');
