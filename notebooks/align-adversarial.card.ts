@@ -49,7 +49,7 @@ export const defaults: Config = {
   imageDims: 64,
   textDims: 64,
   commonDim: 40, // the ACMR demo's semantic_emb_dim
-  epochs: 4, // the adversarial game has swung through 50 % by then; each epoch costs about 0.6 s of CPU
+  epochs: 4, // the adversarial game has swung through 50% by then; each epoch costs about 0.6 s of CPU
   batchSize: 256,
   learningRate: 0.004,
   labelWeight: 1,
@@ -133,11 +133,11 @@ function present(result: Result): ViewBlock[] {
     {
       kind: 'figure',
       figure: 'line',
-      caption: 'Held-out accuracy of the modality classifier per epoch; 50 % means it cannot tell image from text embeddings. With the adversary the game oscillates around 50 %; without it the classifier stays near 100 %.',
+      caption: 'Held-out accuracy of the modality classifier per epoch; 50% means it cannot tell image from text embeddings. With the adversary the game oscillates around 50%; without it the classifier stays near 100%.',
       data: {
         series: [
           ...curve('modalityAccuracy'),
-          { key: 'chance', label: 'Chance (50 %)', dashed: true, points: result.runs[0]!.epochs.map((e) => [e.epoch, result.chance.modalityAccuracy] as [number, number]) },
+          { key: 'chance', label: 'Chance (50%)', dashed: true, points: result.runs[0]!.epochs.map((e) => [e.epoch, result.chance.modalityAccuracy] as [number, number]) },
         ],
       },
       opts: { id: 'adv-modality', title: 'Modality classifier accuracy', xLabel: 'epoch', yLabel: 'accuracy', yFormat: { kind: 'percent', digits: 0 }, yDomain: [0, 1], showPoints: true },
@@ -157,7 +157,7 @@ export const card: NotebookCard<Config, Result> = {
   title: 'Can an adversary make image and text embeddings indistinguishable?',
   question:
     'ACMR (Wang et al., 2017) trains two feature projectors into a common space while a modality classifier behind a gradient-reversal layer tries to tell image from text. ' +
-    'On real emoji features and caption embeddings, does the classifier’s held-out accuracy fall toward 50 % while caption retrieval holds, ' +
+    'On real emoji features and caption embeddings, does the classifier’s held-out accuracy fall toward 50% while caption retrieval holds, ' +
     'and what does the same training look like without the adversary?',
   schema,
   defaults,

@@ -52,17 +52,17 @@ export const schema = z
 export type Config = z.infer<typeof schema>;
 
 /**
- * Two runs (the model and the control) of ~7 GFLOP each at E = 64: under a second at the
- * 15–34 GFLOP/s of wasm SIMD in stack.md §4.5; a sweep adds three or four runs. Measured on
- * 2026-11-27 on the shared 2-core VM, where wasm matmul ran at only 0.4–0.8 GFLOP/s: 16–19 s in a
- * Chromium Worker, 27 s in Node.
+ * Sized for the browser budget (a default run under 5 s in a Chromium Worker on 2 cores): two runs
+ * (the model and the control) of 80 steps; a sweep adds three or four runs. A step costs ~160 small
+ * kernels, so per-kernel overhead, not arithmetic, sets the time. Measured 2026-11-27 on the 2-core
+ * VM, Node wasm: 5.7 s at 150 steps, 3.2 s with these defaults.
  */
 export const defaults: Config = {
   seed: 7,
-  steps: 150,
-  batchSize: 128, // 12 batches per epoch of the 1,529 train pairs: ≈ 12.5 epochs
+  steps: 80,
+  batchSize: 128, // 12 batches per epoch of the 1,529 train pairs: ≈ 6.7 epochs
   embedDim: 64,
-  learningRate: 0.002,
+  learningRate: 0.004,
   temperature: 'learned',
   initTemperature: 0.07, // CLIP's initial τ: logit_scale = ln(1/0.07) ≈ 2.659
   sweep: 'none',

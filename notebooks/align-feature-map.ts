@@ -2,23 +2,23 @@
  * Runs the align-feature-map experiment (the question, schema and presentation are in the card).
  * See align-feature-map.card.ts for the task; this file is the tfjs side.
  *
- * Shapes: X [N, 256] pooled image features, Y [N, 512] caption embeddings; a projector sees
- * X as [1, B, 256] (batch 1, B tokens) and returns [1, B, 512].
+ * Shapes: X [N, Di] (the leading Di = imageDims PCA components of the pooled image features),
+ * Y [N, Dt] (the caption embeddings, randomly projected to Dt = textDims when Dt < 512, unit rows);
+ * a projector sees X as [1, B, Di] (batch 1, B tokens) and returns [1, B, Dt].
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadEmoji } from '../src/lib/data';
 import { defaultReader } from '../src/lib/data/default-reader';
 import { pairedRanks, retrievalScores } from '../src/lib/data/linalg';
 import { createRng, deriveSeed } from '../src/lib/rng';
+import { l2Norm } from '../src/projectors/ops/l2norm';
 import { getProjector } from '../src/projectors/registry';
 import type { Weights } from '../src/projectors/types';
-import { card, chanceRetrieval, curveSteps, type Config, type ModelResult, type Result, type Retrieval } from './align-feature-map.card';
+import { card, chanceRetrieval, curveSteps, FULL_IMAGE_DIM, FULL_TEXT_DIM, type Config, type ModelResult, type Result, type Retrieval } from './align-feature-map.card';
 import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from './types';
 
 export { chanceRetrieval, curveSteps, defaults, type Config, type Result } from './align-feature-map.card';
 
-const IMAGE_DIM = 256;
-const TEXT_DIM = 512;
 
 interface Student {
   kind: ModelResult['kind'];
@@ -31,18 +31,18 @@ interface Student {
 }
 
 function students(cfg: Config): Student[] {
-  const io = { visionDim: IMAGE_DIM, llmDim: TEXT_DIM };
+  const io = { visionDim: cfg.imageDims, llmDim: cfg.textDims };
   return [
     { kind: 'linear', projector: 'linear', label: 'Linear (LLaVA)', cfg: io, shuffled: false },
     { kind: 'mlp', projector: 'mlp', label: 'MLP, 2 layers GELU (LLaVA-1.5)', cfg: { ...io, depth: 2 }, shuffled: false },
-    { kind: 'low-rank', projector: 'low-rank', label: `Low-rank (r = ${cfg.rank})`, cfg: { visionDim: IMAGE_DIM, rank: cfg.rank, llmDim: TEXT_DIM }, shuffled: false },
+    { kind: 'low-rank', projector: 'low-rank', label: `Low-rank (r = ${cfg.rank})`, cfg: { ...io, rank: cfg.rank }, shuffled: false },
     { kind: 'linear-shuffled', projector: 'linear', label: 'Control: linear on shuffled pairs', cfg: io, shuffled: true },
   ];
 }
 
 interface Split {
-  x: tf.Tensor2D; // [n, 256], scaled
-  y: tf.Tensor2D; // [n, 512], unit rows
+  x: tf.Tensor2D; // [n, Di], scaled
+  y: tf.Tensor2D; // [n, Dt], unit rows
   n: number;
 }
 
@@ -74,12 +74,12 @@ const scalar = async (t: tf.Tensor): Promise<number> => {
   return v;
 };
 
-/** The training loss of predictions P [B, 512] against unit targets Y [B, 512]. */
+/** The training loss of predictions P [B, Dt] against unit targets Y [B, Dt]. */
 function lossOf(kind: Config['loss'], p: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     if (kind === 'mse') return tf.losses.meanSquaredError(y, p) as tf.Scalar;
     // 1 − cos: y is unit length already; the epsilon keeps a zero prediction finite.
-    const cos = p.mul(y).sum(-1).div(p.norm('euclidean', -1).add(1e-12));
+    const cos = p.mul(y).sum(-1).div(l2Norm(p, -1).add(1e-12));
     return tf.scalar(1).sub(cos.mean()) as tf.Scalar;
   });
 }
@@ -87,9 +87,9 @@ function lossOf(kind: Config['loss'], p: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar
 /** Image → caption retrieval over the held-out split: rank of each image's own caption by cosine. */
 async function retrieval(pred: tf.Tensor2D, y: tf.Tensor2D): Promise<Retrieval> {
   const sim = tf.tidy(() => {
-    const p = pred.div(pred.norm('euclidean', -1, true).add(1e-12));
-    const t = y.div(y.norm('euclidean', -1, true));
-    return tf.matMul(p, t, false, true); // [n, 512] × [n, 512]ᵀ → [n, n]
+    const p = pred.div(l2Norm(pred, -1, true).add(1e-12));
+    const t = y.div(l2Norm(y, -1, true));
+    return tf.matMul(p, t, false, true); // [n, Dt] × [n, Dt]ᵀ → [n, n]
   });
   const values = Float64Array.from(await sim.data());
   sim.dispose();
@@ -119,9 +119,9 @@ async function trainOne(
   const targets = student.shuffled ? data.shuffledY : data.train.y;
   const sampled = new Set(curveSteps(cfg.steps));
   const curve = { step: [] as number[], train: [] as number[], test: [] as number[] };
-  // [B, 256] → [1, B, 256] → projector → [1, B, 512] → [B, 512]
+  // [B, Di] → [1, B, Di] → projector → [1, B, Dt] → [B, Dt]
   const predict = (x: tf.Tensor2D): tf.Tensor2D =>
-    tf.tidy(() => spec.apply(pcfg, vars, { vision: x.reshape([1, x.shape[0], IMAGE_DIM]) as tf.Tensor3D }).tokens.reshape([x.shape[0], TEXT_DIM]) as tf.Tensor2D);
+    tf.tidy(() => spec.apply(pcfg, vars, { vision: x.reshape([1, x.shape[0], cfg.imageDims]) as tf.Tensor3D }).tokens.reshape([x.shape[0], cfg.textDims]) as tf.Tensor2D);
   try {
     for (let step = 1; step <= cfg.steps; step += 1) {
       const wanted = sampled.has(step);
@@ -143,7 +143,7 @@ async function trainOne(
     }
     const pred = predict(data.test.x);
     try {
-      const testCosine = await scalar(tf.tidy(() => pred.mul(data.test.y).sum(-1).div(pred.norm('euclidean', -1).add(1e-12)).mean()));
+      const testCosine = await scalar(tf.tidy(() => pred.mul(data.test.y).sum(-1).div(l2Norm(pred, -1).add(1e-12)).mean()));
       return { kind: student.kind, label: student.label, params: spec.paramCount(pcfg), curve, testCosine, retrieval: await retrieval(pred, data.test.y) };
     } finally {
       pred.dispose();
@@ -162,22 +162,44 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
   const pooled = emoji.pooled?.data;
   const use = emoji.use?.data;
   if (!pooled || !use) throw new Error('align-feature-map: the emoji pooled features or caption embeddings did not load');
+  const widths = [emoji.pooled?.shape[1], emoji.use?.shape[1]];
+  if (widths[0] !== FULL_IMAGE_DIM || widths[1] !== FULL_TEXT_DIM) {
+    throw new Error(`align-feature-map: expected ${FULL_IMAGE_DIM}-d image features and ${FULL_TEXT_DIM}-d caption embeddings, the data has ${widths.join(' and ')}`);
+  }
   const { train: trainIdx, test: testIdx } = emoji.split;
+  const di = cfg.imageDims;
+  const dt = cfg.textDims;
+  const count = pooled.length / FULL_IMAGE_DIM;
+
+  // Narrower inputs keep a default run inside the browser budget (the matrix products dominate; the
+  // same convention as align-adversarial): the leading Di PCA components (the artefact is
+  // PCA-ordered), and a seeded Gaussian random projection of the captions to Dt, renormalised to unit
+  // length (Johnson–Lindenstrauss: cosines, and so the ranking, are roughly preserved).
+  const images = new Float32Array(count * di);
+  for (let i = 0; i < count; i += 1) images.set(pooled.subarray(i * FULL_IMAGE_DIM, i * FULL_IMAGE_DIM + di), i * di);
+  const captions =
+    dt === FULL_TEXT_DIM
+      ? use
+      : tf.tidy(() => {
+          const r = tf.randomNormal([FULL_TEXT_DIM, dt], 0, 1, 'float32', deriveSeed(cfg.seed, 'text-projection'));
+          const projected = tf.matMul(tf.tensor2d(use, [count, FULL_TEXT_DIM]), r); // [N, 512] × [512, Dt] → [N, Dt]
+          return projected.div(l2Norm(projected, 1, true)).dataSync() as Float32Array;
+        });
 
   // One scalar for all inputs: the RMS entry of the train images (PCA's relative scales are kept).
-  const trainRaw = gatherRows(pooled, IMAGE_DIM, trainIdx);
+  const trainRaw = gatherRows(images, di, trainIdx);
   let sumSq = 0;
   for (const v of trainRaw) sumSq += v * v;
   const inputScale = Math.fround(Math.sqrt(sumSq / trainRaw.length));
 
   const split = (idx: readonly number[], raw: Float32Array): Split =>
     tf.tidy(() => ({
-      x: tf.tensor2d(raw, [idx.length, IMAGE_DIM]).div(inputScale) as tf.Tensor2D,
-      y: tf.tensor2d(gatherRows(use, TEXT_DIM, idx), [idx.length, TEXT_DIM]),
+      x: tf.tensor2d(raw, [idx.length, di]).div(inputScale) as tf.Tensor2D,
+      y: tf.tensor2d(gatherRows(captions, dt, idx), [idx.length, dt]),
       n: idx.length,
     }));
   const train = split(trainIdx, trainRaw);
-  const test = split(testIdx, gatherRows(pooled, IMAGE_DIM, testIdx));
+  const test = split(testIdx, gatherRows(images, di, testIdx));
   // The control's targets: train captions under a seeded permutation of the train rows.
   const perm = createRng(deriveSeed(cfg.seed, 'shuffled-pairs')).shuffle(Array.from({ length: train.n }, (_, i) => i));
   const shuffledY = tf.tidy(() => tf.gather(train.y, tf.tensor1d(perm, 'int32')));

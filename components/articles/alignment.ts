@@ -6,6 +6,7 @@
  * them to the committed results with <ResultNum>.
  */
 import { z } from 'zod';
+import emojiManifest from '../../public/data/emoji/manifest.json';
 import survey from '../../content/data/survey-projectors.json';
 import { claimHref, claims, type Claim } from '../reference/claims-data';
 import { listCards } from '../../notebooks/catalog';
@@ -99,6 +100,19 @@ export function claim(id: string): Claim & { href: string } {
 }
 /** The source article's §3 claims in ledger order (C13–C19). */
 export const section3Claims = ['C13', 'C14', 'C15', 'C16', 'C17', 'C18', 'C19'].map(claim);
+
+// ---- Widths of the emoji artefacts (the feature-map experiment's full-width ridge reference) --------
+
+const artefactShape = (file: string): number[] => {
+  const found = emojiManifest.artefacts.find((a) => a.file === file);
+  if (!found || found.shape.length !== 2) throw new Error(`alignment: the emoji manifest has no 2-D artefact ${file}`);
+  return found.shape;
+};
+/** Image features after the committed PCA, and the caption embeddings: [N, width] each. */
+export const EMOJI_WIDTHS = {
+  image: artefactShape('data/emoji/image-pooled-pca.f16.bin')[1] as number,
+  text: artefactShape('data/emoji/use-caption.f16.bin')[1] as number,
+} as const;
 
 // ---- LVP's wording, from the catalogue row (quoted with its locator there) ---------------------
 
@@ -210,6 +224,7 @@ const EXERCISE_SETTINGS = {
   'fm-rank': { notebook: 'align-feature-map', set: { rank: 128 } },
   'fm-steps': { notebook: 'align-feature-map', set: { steps: 20 } },
   'fm-seed': { notebook: 'align-feature-map', set: { seed: 8 } },
+  'fm-width': { notebook: 'align-feature-map', set: { textDims: 512 } },
   'ct-temperature': { notebook: 'align-contrastive', set: { sweep: 'temperature' } },
   'ct-batch': { notebook: 'align-contrastive', set: { sweep: 'batch' } },
   'ct-fixed': { notebook: 'align-contrastive', set: { temperature: 'fixed', initTemperature: 0.5 } },

@@ -47,7 +47,8 @@ function renderFigureBlock(doc: Document, block: FigureBlock): HTMLElement {
   try {
     const out = renderFigure(block.figure, block.data, block.opts, { document: doc });
     figure.append(out.svg);
-    figure.append(el(doc, 'figcaption', {}, `${block.caption}. ${out.description}`));
+    // A caption may already end with a full stop; never print two before the description.
+    figure.append(el(doc, 'figcaption', {}, `${block.caption.replace(/\.$/, '')}. ${out.description}`));
   } catch (err) {
     // A figure that cannot be drawn must not hide the table: say so in place of the figure.
     figure.append(el(doc, 'p', { class: 'lab-figure-error', role: 'note' }, `The figure could not be drawn: ${err instanceof Error ? err.message : String(err)}`));
@@ -60,4 +61,32 @@ export function renderResultView(doc: Document, blocks: readonly ViewBlock[]): H
   const root = el(doc, 'div', { class: 'lab-blocks', 'data-testid': 'lab-blocks' });
   for (const block of blocks) root.append(block.kind === 'table' ? renderTable(doc, block) : renderFigureBlock(doc, block));
   return root;
+}
+
+/**
+ * The blocks an article's experiment card shows: the chosen present() blocks in the given order
+ * (all by default), with figure ids prefixed by the notebook so two cards on one page never share
+ * SVG ids. Used at build time (ExperimentCard.astro) and after a live run in the card, so both
+ * paint the same subset.
+ */
+export function pickCardBlocks(notebook: string, all: readonly ViewBlock[], chosen?: readonly number[]): ViewBlock[] {
+  return (chosen ?? all.map((_, i) => i)).map((i) => {
+    const block = all[i];
+    if (!block) throw new Error(`blocks[${i}] does not exist (present() returned ${all.length} blocks)`);
+    return block.kind === 'figure' ? { ...block, opts: { ...block.opts, id: `${notebook}-${String(block.opts.id ?? 'figure')}` } } : block;
+  });
+}
+
+/**
+ * The article column is narrower than the Lab page, so wide tables and figures scroll sideways in a
+ * card; a scrolling region must be reachable by keyboard (WCAG 2.1.1), so each is made focusable
+ * and named after its caption.
+ */
+export function makeScrollablesFocusable(view: Element): void {
+  view.querySelectorAll('.lab-table-wrap').forEach((wrap) => {
+    wrap.setAttribute('tabindex', '0');
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', wrap.querySelector('caption')?.textContent ?? 'Result table');
+  });
+  view.querySelectorAll('.lab-figure').forEach((fig) => fig.setAttribute('tabindex', '0'));
 }

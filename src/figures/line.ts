@@ -21,6 +21,7 @@ import {
   seriesColor,
   textWidth,
   type G,
+  type FormatSpec,
   type Tick,
 } from './common';
 import type { FigureRenderer } from './types';
@@ -33,6 +34,23 @@ const seriesSchema = z
     dashed: z.boolean().default(false),
   })
   .strict();
+
+
+/**
+ * Tick values with their labels, keeping only ticks whose label is new: d3 may put ticks at 1.5
+ * and 2 on a short axis, and an integer format would print "2" twice. An integer format also
+ * keeps only integer positions, so a label never sits where its number is not.
+ */
+function distinctTicks(values: readonly number[], format: FormatSpec): Tick[] {
+  const out: Tick[] = [];
+  for (const v of values) {
+    if (format.kind === 'int' && !Number.isInteger(v)) continue;
+    const label = formatValue(format, v);
+    if (out.some((t) => t.label === label)) continue;
+    out.push({ value: v, label });
+  }
+  return out;
+}
 
 export const lineDataSchema = z
   .object({ series: z.array(seriesSchema).min(1, 'needs at least one series').max(8) })
@@ -132,7 +150,7 @@ export const line: FigureRenderer<LineData, LineOpts> = {
       const pad = yLo === yHi ? Math.max(Math.abs(yLo) * 0.1, 1) : 0;
       const s = scaleLinear().domain([yLo - pad, yHi + pad]).nice(5).range([bottom, plotTop]);
       yScale = (v) => s(v);
-      yTicks = s.ticks(5).map((v) => ({ value: v, label: formatValue(yTickFormat, v) }));
+      yTicks = distinctTicks(s.ticks(5), yTickFormat);
     }
 
     const left = Math.ceil(Math.max(...yTicks.map((t) => textWidth(t.label, FONT.tick)))) + 12;
@@ -141,7 +159,7 @@ export const line: FigureRenderer<LineData, LineOpts> = {
     const xPad = xMin === xMax ? 1 : 0;
     const xs1 = scaleLinear().domain([xMin - xPad, xMax + xPad]).nice(6).range([left, right]);
     const xScale = (v: number): number => xs1(v);
-    const xTicks = xs1.ticks(Math.max(3, Math.floor((right - left) / 80))).map((v) => ({ value: v, label: formatValue(opts.xFormat, v) }));
+    const xTicks = distinctTicks(xs1.ticks(Math.max(3, Math.floor((right - left) / 80))), opts.xFormat);
 
     drawYAxis(root, yTicks, yScale, { x0: left, gridRight: right, label: opts.yLabel, labelY: top - 6 });
     drawXAxis(root, xTicks, xScale, { y: bottom, gridTop: plotTop, label: opts.xLabel, labelX: (left + right) / 2 });

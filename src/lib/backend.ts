@@ -7,6 +7,7 @@
  * what lets a Node test pin a browser result.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installWasmMatMulTranspose } from './wasm-matmul-transpose';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -57,6 +58,7 @@ export async function useBestBackend(preferred: BackendName = 'wasm'): Promise<B
       await registerWasm();
       if (tf.getBackend() === 'wasm' || (await tf.setBackend('wasm'))) {
         await tf.ready();
+        installWasmMatMulTranspose();
         return { backend: 'wasm', tfjsVersion, simd: await wasmSimd() };
       }
       reason = 'tf.setBackend("wasm") returned false';

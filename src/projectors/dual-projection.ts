@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { getWeight, rank3, specsSize, visionShape } from './ops/common';
 import { normal } from './ops/init';
+import { l2Norm } from './ops/l2norm';
 import type { ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
@@ -82,7 +83,7 @@ export function clipLoss(logitsPerImage: tf.Tensor2D): tf.Scalar {
   });
 }
 
-const l2normalize = (x: tf.Tensor): tf.Tensor => tf.tidy(() => x.div(x.norm('euclidean', -1, true)));
+const l2normalize = (x: tf.Tensor): tf.Tensor => tf.tidy(() => x.div(l2Norm(x, -1, true)));
 
 export const spec: ProjectorSpec<Config> = {
   kind: 'dual-projection',

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { getNotebook } from '../../notebooks/registry';
 import { runWithMeta, type RunRecord } from '../../notebooks/run-meta';
 import type { BaseConfig } from '../../notebooks/types';
@@ -21,8 +21,9 @@ export interface PaintedCell {
   text: string;
 }
 
-export async function paintedCells(page: Page): Promise<PaintedCell[]> {
-  return page.locator('[data-lab-result] td[data-key]').evaluateAll((tds) =>
+/** The numbers painted in the result of `scope` (a Lab page, or one experiment card of an article). */
+export async function paintedCells(scope: Page | Locator): Promise<PaintedCell[]> {
+  return scope.locator('[data-lab-result] td[data-key]').evaluateAll((tds) =>
     tds.map((td) => ({
       key: td.getAttribute('data-key') ?? '',
       value: td.getAttribute('data-value') ?? '',

@@ -233,6 +233,15 @@ describe('line', () => {
     for (let i = 1; i < ys.length; i += 1) expect((ys[i] ?? 0) - (ys[i - 1] ?? 0)).toBeGreaterThanOrEqual(13.99);
   });
 
+  it('labels a short integer axis once per integer (four epochs: 1, 2, 3, 4, not 1, 2, 2, 3, …)', () => {
+    const epochs = { series: [{ key: 'acc', label: 'accuracy', points: [[1, 0.9], [2, 0.5], [3, 0.4], [4, 0.55]] }] };
+    const { svg } = render('line', epochs, { id: 'epochs', title: 'Epochs', xLabel: 'epoch', yFormat: { kind: 'percent', digits: 0 } });
+    const labels = all(svg, 'text[data-key="x-tick"]').map((t) => t.textContent);
+    expect(labels).toEqual(['1', '2', '3', '4']);
+    const yLabels = all(svg, 'text[data-key="y-tick"]').map((t) => t.textContent);
+    expect(new Set(yLabels).size).toBe(yLabels.length);
+  });
+
   it('draws points with data-value when asked', () => {
     const { svg } = render('line', s.data, { ...s.opts, showPoints: true });
     expect(all(svg, 'circle.fig-point')).toHaveLength(series.reduce((a, x) => a + x.points.length, 0));

@@ -45,8 +45,8 @@ describe(id, () => {
   test('both directions retrieve far above chance; the shuffled-pairs control does not', () => {
     const [model, control] = result.runs;
     const chance = result.chance;
-    // Measured (seed 7): i→t R@1 13.1%, R@10 40.8%, median 16; t→i R@1 14.4%, R@10 42.7%, median 16;
-    // control R@10 2.9% / 3.4%, median 197.5 / 197; chance R@1 0.26%, R@10 2.6%, median 191.5.
+    // Measured (seed 7): i→t R@1 11.8%, R@10 47.1%, median 14; t→i R@1 12.3%, R@10 47.1%, median 13.5;
+    // control R@10 3.9% / 3.7%, median 182 / 180; chance R@1 0.26%, R@10 2.6%, median 191.5.
     for (const r of [model!.imageToText, model!.textToImage]) {
       expect(r.recallAt10).toBeGreaterThanOrEqual(10 * chance.recallAt10);
       expect(r.recallAt1).toBeGreaterThanOrEqual(20 * chance.recallAt1);
@@ -62,6 +62,9 @@ describe(id, () => {
     const last = (xs: number[]): number => xs[xs.length - 1]!;
     expect(last(result.curve.loss)).toBeLessThan(0.5 * result.chanceLoss);
     expect(last(result.curve.loss)).toBeLessThan(last(result.curve.controlLoss));
+    // The article's warning: the control's training loss also falls well below ln B (measured 2.50 vs
+    // 4.85) while its held-out retrieval stays at chance: it memorises the random pairing.
+    expect(last(result.curve.controlLoss)).toBeLessThan(0.75 * result.chanceLoss);
   });
 
   test('the learned temperature moves from 0.07 and respects CLIP’s cap; the similarity matrix peaks on its diagonal', () => {

@@ -5,18 +5,40 @@ import * as tf from '@tensorflow/tfjs';
 import type { Shape, WeightSpec, Weights } from '../types';
 import { uniformFanIn } from './init';
 
+/**
+ * The product x·Wᵀ for x [M, in] and a PyTorch-layout weight W [out, in], with its own gradient.
+ *
+ * Why not `tf.matMul(x, W, false, true)`: tfjs-wasm 4.22 runs transposed products through a naive
+ * loop (see src/lib/wasm-matmul-transpose.ts), and even with the weight transposed first, autodiff
+ * of a product transposes weight-sized tensors again in the backward pass. Here every product is
+ * untransposed and only activation-sized tensors are transposed, which for a projector (M tokens ≪
+ * in·out / (in + out)) is the cheap side. Measured on this VM, a Linear(256, 512) training step on
+ * 64 rows: see `npm run bench` (the "linear layer" rows).
+ *   forward:  y  = (W · xᵀ)ᵀ        [out, in] × [in, M] → [out, M] → [M, out]
+ *   backward: dx = dy · W          [M, out] × [out, in] → [M, in]
+ *             dW = dyᵀ · x         [out, M] × [M, in] → [out, in]
+ */
+const productWithWeight = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, weight, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc]; // tfjs passes the inputs, then `save`
+  save([x, weight]);
+  const value = tf.transpose(tf.matMul(weight as tf.Tensor2D, tf.transpose(x) as tf.Tensor2D)); // [out, M] → [M, out]
+  const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+    const [xs, w] = saved as [tf.Tensor2D, tf.Tensor2D];
+    const g = dy as tf.Tensor2D; // [M, out]
+    return [tf.matMul(g, w), tf.matMul(tf.transpose(g) as tf.Tensor2D, xs)]; // dx [M, in], dW [out, in]
+  };
+  return { value, gradFunc };
+});
+
 /** y = x Wᵀ (+ b) for x of any rank: [..., in] → [..., out]. */
 export function linear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const inDim = x.shape[x.shape.length - 1] as number;
     const outDim = weight.shape[0] as number;
     const lead = x.shape.slice(0, -1);
-    const flat = x.reshape([-1, inDim]) as tf.Tensor2D; // [..., in] → [M, in]
-    // tfjs-wasm 4.22 runs matMul(a, b, false, true) about 10× slower than a plain product
-    // (measured by `npm run bench`), so transpose the [out, in] weight explicitly and let the fused
-    // kernel add the bias in the same pass. Both steps are differentiable, so training still works.
-    const weightT = tf.transpose(weight) as tf.Tensor2D; // [out, in] → [in, out]
-    const y = tf.fused.matMul({ a: flat, b: weightT, bias }); // [M, in] × [in, out] + b → [M, out]
+    const flat = x.reshape([-1, inDim]); // [..., in] → [M, in]
+    const product = productWithWeight(flat, weight); // [M, out]
+    const y = bias ? product.add(bias) : product; // bias [out] broadcasts over rows
     return y.reshape([...lead, outDim]); // [M, out] → [..., out]
   });
 }

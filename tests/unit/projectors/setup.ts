@@ -2,15 +2,15 @@
  * Test helper: selects the tfjs wasm backend once per worker (the site's default backend, and
  * bit-identical between Node and Chromium; stack.md §5) and offers small comparison helpers.
  */
-import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { useBestBackend } from '../../../src/lib/backend';
 
 let ready: Promise<void> | undefined;
 
+/** The site's own backend selection (wasm, with the transposed-matMul kernels re-routed). */
 export function setupBackend(): Promise<void> {
   ready ??= (async () => {
-    if (!(await tf.setBackend('wasm'))) throw new Error('tfjs wasm backend failed to initialise');
-    await tf.ready();
+    const used = await useBestBackend('wasm');
+    if (used.backend !== 'wasm') throw new Error(`tfjs wasm backend failed to initialise: ${used.fallbackReason ?? 'unknown reason'}`);
   })();
   return ready;
 }
