@@ -15,6 +15,8 @@ import { initLinear, linear } from '../src/projectors/ops/linear';
 import { getProjector } from '../src/projectors/registry';
 import type { Weights } from '../src/projectors/types';
 import { card, type Config, type EpochResult, type Result, type RunResult } from './align-adversarial.card';
+import { leadingColumns, randomProjection, standardise } from './emoji-prep';
+import { readScalar } from './training';
 import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from './types';
 
 export { defaults, type Config, type Result } from './align-adversarial.card';
@@ -26,28 +28,6 @@ interface Split {
   labels: tf.Tensor1D;
   n: number;
 }
-
-/** Standardises columns by the train mean and one scalar train std (keeps the PCA's relative scales). */
-function standardise(data: Float32Array, width: number, train: readonly number[]): (rows: readonly number[]) => Float32Array {
-  const mean = new Float64Array(width);
-  for (const i of train) for (let j = 0; j < width; j += 1) mean[j] = (mean[j] as number) + (data[i * width + j] as number) / train.length;
-  let sq = 0;
-  for (const i of train) for (let j = 0; j < width; j += 1) sq += ((data[i * width + j] as number) - (mean[j] as number)) ** 2;
-  const std = Math.sqrt(sq / (train.length * width)) || 1;
-  return (rows) => {
-    const out = new Float32Array(rows.length * width);
-    rows.forEach((i, r) => {
-      for (let j = 0; j < width; j += 1) out[r * width + j] = ((data[i * width + j] as number) - (mean[j] as number)) / std;
-    });
-    return out;
-  };
-}
-
-const scalar = async (t: tf.Tensor): Promise<number> => {
-  const v = (await t.data())[0] as number;
-  t.dispose();
-  return v;
-};
 
 /** Solves (A + εI) x = b for a symmetric positive semi-definite A [d, d] by Cholesky. */
 function solveSpd(a: Float64Array, b: Float64Array, d: number): Float64Array {
@@ -187,7 +167,7 @@ async function trainOne(
           varList,
         );
         tf.dispose([xi, xt, y]);
-        if (loss) lossSum += await scalar(loss);
+        if (loss) lossSum += await readScalar(loss);
         step += 1;
         progress.done += 1;
         if (step % 4 === 0) {
@@ -222,11 +202,11 @@ async function trainOne(
     const s = retrievalScores(pairedRanks(Float64Array.from(await sim.data()), split.n));
     sim.dispose();
     return {
-      modalityAccuracy: (await scalar(modalityHits)) / (2 * split.n),
+      modalityAccuracy: (await readScalar(modalityHits)) / (2 * split.n),
       recallAt1: s.recallAt1,
       recallAt10: s.recallAt10,
       medianRank: s.medianRank,
-      labelAccuracy: (await scalar(labelHits)) / split.n,
+      labelAccuracy: (await readScalar(labelHits)) / split.n,
     };
   }
 
@@ -263,12 +243,8 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
   // Narrower inputs keep a default run inside the browser budget (the backward matmuls dominate):
   // the leading imageDims PCA components (the artefact is PCA-ordered), and a seeded Gaussian random
   // projection of the captions to textDims (Johnson–Lindenstrauss: cosines are roughly preserved).
-  const imageRows = new Float32Array(pooled.data.length / di * cfg.imageDims);
-  for (let i = 0; i < imageRows.length / cfg.imageDims; i += 1) imageRows.set(pooled.data.subarray(i * di, i * di + cfg.imageDims), i * cfg.imageDims);
-  const textRows = tf.tidy(() => {
-    const r = tf.randomNormal([dt, cfg.textDims], 0, 1 / Math.sqrt(cfg.textDims), 'float32', deriveSeed(cfg.seed, 'text-projection'));
-    return tf.matMul(tf.tensor2d(use.data, [use.shape[0] as number, dt]), r).dataSync() as Float32Array; // [N, 512] × [512, textDims]
-  });
+  const imageRows = leadingColumns(pooled.data, di, cfg.imageDims);
+  const textRows = randomProjection(use.data, dt, cfg.textDims, cfg.seed);
   const image = standardise(imageRows, cfg.imageDims, train);
   const text = standardise(textRows, cfg.textDims, train);
   const split = (rows: readonly number[]): Split => ({

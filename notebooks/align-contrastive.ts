@@ -13,7 +13,6 @@ import { formatSig } from '../src/lib/format';
 import { createRng, deriveSeed } from '../src/lib/rng';
 import { clipLoss, TRACE_KEYS } from '../src/projectors/dual-projection';
 import { getProjector } from '../src/projectors/registry';
-import type { Weights } from '../src/projectors/types';
 import {
   BATCH_SWEEP,
   card,
@@ -28,6 +27,8 @@ import {
   type Retrieval,
   type RunResult,
 } from './align-contrastive.card';
+import { gatherRows } from './emoji-prep';
+import { toVariables } from './training';
 import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from './types';
 
 export { chanceRetrieval, curveSteps, defaults, type Config, type Result } from './align-contrastive.card';
@@ -72,12 +73,6 @@ function settingsOf(cfg: Config): Settings[] {
     for (const b of BATCH_SWEEP) runs.push({ ...base, batchSize: b, key: `batch-${b}`, label: `B = ${formatSig(b, 4)}`, shuffled: false });
   }
   return runs;
-}
-
-function gatherRows(values: Float32Array, width: number, idx: readonly number[]): Float32Array {
-  const out = new Float32Array(idx.length * width);
-  idx.forEach((i, j) => out.set(values.subarray(i * width, (i + 1) * width), j * width));
-  return out;
 }
 
 /** The RMS entry of a row-major array (float64 accumulation). */
@@ -132,12 +127,7 @@ async function trainOne(
   });
   // Every run starts from the same projections, so runs differ only in what the sweep varies.
   const init = spec.init(pcfg, deriveSeed(cfg.seed, 'init'));
-  const vars: Weights = {};
-  for (const [name, t] of Object.entries(init)) {
-    vars[name] = tf.variable(t, true, undefined, 'float32');
-    t.dispose();
-  }
-  const varList = Object.values(vars) as tf.Variable[];
+  const { vars, list: varList } = toVariables(init);
   const logitScale = vars.logit_scale as tf.Variable | undefined;
   const optimizer = tf.train.adam(cfg.learningRate);
   const texts = s.shuffled ? data.shuffledT : data.train.t;

@@ -13,8 +13,9 @@ import { pairedRanks, retrievalScores } from '../src/lib/data/linalg';
 import { createRng, deriveSeed } from '../src/lib/rng';
 import { l2Norm } from '../src/projectors/ops/l2norm';
 import { getProjector } from '../src/projectors/registry';
-import type { Weights } from '../src/projectors/types';
 import { card, chanceRetrieval, curveSteps, FULL_IMAGE_DIM, FULL_TEXT_DIM, type Config, type ModelResult, type Result, type Retrieval } from './align-feature-map.card';
+import { gatherRows, leadingColumns, randomProjection, unitRows } from './emoji-prep';
+import { readScalar, toVariables } from './training';
 import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from './types';
 
 export { chanceRetrieval, curveSteps, defaults, type Config, type Result } from './align-feature-map.card';
@@ -46,13 +47,6 @@ interface Split {
   n: number;
 }
 
-/** Rows `idx` of a row-major [*, width] array. */
-function gatherRows(values: Float32Array, width: number, idx: readonly number[]): Float32Array {
-  const out = new Float32Array(idx.length * width);
-  idx.forEach((i, j) => out.set(values.subarray(i * width, (i + 1) * width), j * width));
-  return out;
-}
-
 /**
  * Minibatch indices for every step, drawn without replacement within an epoch (a fresh seeded
  * shuffle of the train rows each epoch); all students see the same sequence.
@@ -67,12 +61,6 @@ function batchSchedule(cfg: Config, n: number): Int32Array {
   }
   return out;
 }
-
-const scalar = async (t: tf.Tensor): Promise<number> => {
-  const v = (await t.data())[0] as number;
-  t.dispose();
-  return v;
-};
 
 /** The training loss of predictions P [B, Dt] against unit targets Y [B, Dt]. */
 function lossOf(kind: Config['loss'], p: tf.Tensor2D, y: tf.Tensor2D): tf.Scalar {
@@ -109,12 +97,7 @@ async function trainOne(
   const spec = getProjector(student.projector);
   const pcfg = spec.schema.parse(student.cfg);
   const init = spec.init(pcfg, deriveSeed(cfg.seed, `init.${student.kind}`));
-  const vars: Weights = {};
-  for (const [name, t] of Object.entries(init)) {
-    vars[name] = tf.variable(t, true, undefined, 'float32');
-    t.dispose();
-  }
-  const varList = Object.values(vars) as tf.Variable[];
+  const { vars, list: varList } = toVariables(init);
   const optimizer = tf.train.adam(cfg.learningRate);
   const targets = student.shuffled ? data.shuffledY : data.train.y;
   const sampled = new Set(curveSteps(cfg.steps));
@@ -131,8 +114,8 @@ async function trainOne(
       idx.dispose();
       if (wanted && loss) {
         curve.step.push(step);
-        curve.train.push(await scalar(loss));
-        curve.test.push(await scalar(tf.tidy(() => lossOf(cfg.loss, predict(data.test.x), data.test.y))));
+        curve.train.push(await readScalar(loss));
+        curve.test.push(await readScalar(tf.tidy(() => lossOf(cfg.loss, predict(data.test.x), data.test.y))));
       }
       progress.done += 1;
       if (step % 10 === 0 || step === cfg.steps) {
@@ -143,7 +126,7 @@ async function trainOne(
     }
     const pred = predict(data.test.x);
     try {
-      const testCosine = await scalar(tf.tidy(() => pred.mul(data.test.y).sum(-1).div(l2Norm(pred, -1).add(1e-12)).mean()));
+      const testCosine = await readScalar(tf.tidy(() => pred.mul(data.test.y).sum(-1).div(l2Norm(pred, -1).add(1e-12)).mean()));
       return { kind: student.kind, label: student.label, params: spec.paramCount(pcfg), curve, testCosine, retrieval: await retrieval(pred, data.test.y) };
     } finally {
       pred.dispose();
@@ -169,22 +152,13 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
   const { train: trainIdx, test: testIdx } = emoji.split;
   const di = cfg.imageDims;
   const dt = cfg.textDims;
-  const count = pooled.length / FULL_IMAGE_DIM;
 
   // Narrower inputs keep a default run inside the browser budget (the matrix products dominate; the
   // same convention as align-adversarial): the leading Di PCA components (the artefact is
   // PCA-ordered), and a seeded Gaussian random projection of the captions to Dt, renormalised to unit
   // length (Johnson–Lindenstrauss: cosines, and so the ranking, are roughly preserved).
-  const images = new Float32Array(count * di);
-  for (let i = 0; i < count; i += 1) images.set(pooled.subarray(i * FULL_IMAGE_DIM, i * FULL_IMAGE_DIM + di), i * di);
-  const captions =
-    dt === FULL_TEXT_DIM
-      ? use
-      : tf.tidy(() => {
-          const r = tf.randomNormal([FULL_TEXT_DIM, dt], 0, 1, 'float32', deriveSeed(cfg.seed, 'text-projection'));
-          const projected = tf.matMul(tf.tensor2d(use, [count, FULL_TEXT_DIM]), r); // [N, 512] × [512, Dt] → [N, Dt]
-          return projected.div(l2Norm(projected, 1, true)).dataSync() as Float32Array;
-        });
+  const images = leadingColumns(pooled, FULL_IMAGE_DIM, di);
+  const captions = dt === FULL_TEXT_DIM ? use : unitRows(randomProjection(use, FULL_TEXT_DIM, dt, cfg.seed), dt);
 
   // One scalar for all inputs: the RMS entry of the train images (PCA's relative scales are kept).
   const trainRaw = gatherRows(images, di, trainIdx);

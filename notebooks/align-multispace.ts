@@ -11,8 +11,9 @@ import { defaultReader } from '../src/lib/data/default-reader';
 import { columnMeans, matmul, pairedRanks, retrievalScores, symmetricEigen } from '../src/lib/data/linalg';
 import { createRng, deriveSeed } from '../src/lib/rng';
 import { getProjector } from '../src/projectors/registry';
-import type { Weights } from '../src/projectors/types';
 import { card, type Config, type EpochResult, type Result, type RunResult } from './align-multispace.card';
+import { leadingColumns, randomProjection, standardise } from './emoji-prep';
+import { readScalar, toVariables } from './training';
 import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from './types';
 
 export { defaults, type Config, type Result } from './align-multispace.card';
@@ -21,22 +22,6 @@ interface Split {
   image: tf.Tensor2D;
   text: tf.Tensor2D;
   n: number;
-}
-
-/** Standardises columns by the train mean and one scalar train std (keeps relative scales). */
-function standardise(data: Float32Array, width: number, train: readonly number[]): (rows: readonly number[]) => Float32Array {
-  const mean = new Float64Array(width);
-  for (const i of train) for (let j = 0; j < width; j += 1) mean[j] = (mean[j] as number) + (data[i * width + j] as number) / train.length;
-  let sq = 0;
-  for (const i of train) for (let j = 0; j < width; j += 1) sq += ((data[i * width + j] as number) - (mean[j] as number)) ** 2;
-  const std = Math.sqrt(sq / (train.length * width)) || 1;
-  return (rows) => {
-    const out = new Float32Array(rows.length * width);
-    rows.forEach((i, r) => {
-      for (let j = 0; j < width; j += 1) out[r * width + j] = ((data[i * width + j] as number) - (mean[j] as number)) / std;
-    });
-    return out;
-  };
 }
 
 const unit = (x: tf.Tensor2D): tf.Tensor2D => x.div(x.norm('euclidean', 1, true).add(1e-8));
@@ -93,12 +78,6 @@ function frechet(a: Float32Array, b: Float32Array, n: number, d: number): { frec
   return { frechet: Math.max(0, gap2 + trace - 2 * cross), meanGap: Math.sqrt(gap2) };
 }
 
-const scalar = async (t: tf.Tensor): Promise<number> => {
-  const v = (await t.data())[0] as number;
-  t.dispose();
-  return v;
-};
-
 async function trainOne(
   mode: RunResult['key'],
   cfg: Config,
@@ -113,14 +92,10 @@ async function trainOne(
     text: spec.schema.parse({ visionDim: data.train.text.shape[1], llmDim: d }),
   };
   // The same initial weights and minibatches in both runs: they differ only by the distribution loss.
-  const vars: Record<'image' | 'text', Record<string, tf.Variable>> = { image: {}, text: {} };
-  for (const modality of ['image', 'text'] as const) {
-    const init: Weights = spec.init(pcfg[modality], deriveSeed(cfg.seed, `init.${modality}`));
-    for (const [name, t] of Object.entries(init)) {
-      vars[modality][name] = tf.variable(t, true, undefined, 'float32');
-      t.dispose();
-    }
-  }
+  const vars: Record<'image' | 'text', Record<string, tf.Variable>> = {
+    image: toVariables(spec.init(pcfg.image, deriveSeed(cfg.seed, 'init.image'))).vars,
+    text: toVariables(spec.init(pcfg.text, deriveSeed(cfg.seed, 'init.text'))).vars,
+  };
   const varList = [...Object.values(vars.image), ...Object.values(vars.text)];
   const embed = (x: tf.Tensor2D, modality: 'image' | 'text'): tf.Tensor2D => {
     const [n, width] = x.shape;
@@ -180,7 +155,7 @@ async function trainOne(
           varList,
         );
         tf.dispose([xi, xt]);
-        if (loss) lossSum += await scalar(loss);
+        if (loss) lossSum += await readScalar(loss);
         progress.done += 1;
         if (progress.done % 3 === 0) {
           ctx.onProgress(progress.done / progress.total, `${label}: epoch ${epoch} of ${cfg.epochs}`);
@@ -210,12 +185,8 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
   // The leading imageDims PCA components (the artefact is PCA-ordered) and a seeded Gaussian random
   // projection of the captions (Johnson–Lindenstrauss: cosines roughly preserved): narrow inputs keep
   // a default run inside the browser budget.
-  const imageRows = new Float32Array(count * cfg.imageDims);
-  for (let i = 0; i < count; i += 1) imageRows.set(pooled.data.subarray(i * di, i * di + cfg.imageDims), i * cfg.imageDims);
-  const textRows = tf.tidy(() => {
-    const r = tf.randomNormal([dt, cfg.textDims], 0, 1 / Math.sqrt(cfg.textDims), 'float32', deriveSeed(cfg.seed, 'text-projection'));
-    return tf.matMul(tf.tensor2d(use.data, [count, dt]), r).dataSync() as Float32Array; // [N, 512] × [512, textDims]
-  });
+  const imageRows = leadingColumns(pooled.data, di, cfg.imageDims);
+  const textRows = randomProjection(use.data, dt, cfg.textDims, cfg.seed);
   const image = standardise(imageRows, cfg.imageDims, train);
   const text = standardise(textRows, cfg.textDims, train);
   const split = (rows: readonly number[]): Split => ({

@@ -7,8 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../src/lib/rng';
 import { getProjector } from '../src/projectors/registry';
-import type { Weights } from '../src/projectors/types';
 import { card, curveSteps, type Config, type ModelResult, type Result } from './fit-linear-vs-mlp.card';
+import { readScalar, toVariables } from './training';
 import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from './types';
 
 export { curveSteps, defaults, type Config, type Result } from './fit-linear-vs-mlp.card';
@@ -39,12 +39,6 @@ function makeData(cfg: Config, teacher: { a: tf.Tensor2D; b: tf.Tensor2D }, n: n
   });
 }
 
-const scalar = async (t: tf.Tensor): Promise<number> => {
-  const v = (await t.data())[0] as number;
-  t.dispose();
-  return v;
-};
-
 async function trainOne(
   student: Student,
   cfg: Config,
@@ -55,12 +49,7 @@ async function trainOne(
   const spec = getProjector(student.kind);
   const pcfg = spec.schema.parse(student.cfg);
   const init = spec.init(pcfg, deriveSeed(cfg.seed, `init.${student.kind}`));
-  const vars: Weights = {};
-  for (const [name, t] of Object.entries(init)) {
-    vars[name] = tf.variable(t, true, undefined, 'float32');
-    t.dispose();
-  }
-  const varList = Object.values(vars) as tf.Variable[];
+  const { vars, list: varList } = toVariables(init);
   const optimizer = tf.train.adam(cfg.learningRate);
   const sampled = new Set(curveSteps(cfg.steps));
   const curve = { step: [] as number[], loss: [] as number[] };
@@ -72,7 +61,7 @@ async function trainOne(
       const loss = optimizer.minimize(() => tf.losses.meanSquaredError(data.train.y, predict(data.train.x)) as tf.Scalar, wanted, varList);
       if (wanted && loss) {
         curve.step.push(step);
-        curve.loss.push(await scalar(loss));
+        curve.loss.push(await readScalar(loss));
       }
       progress.done += 1;
       if (step % 10 === 0 || step === cfg.steps) {
@@ -81,10 +70,10 @@ async function trainOne(
         throwIfAborted(ctx.signal);
       }
     }
-    const finalTrainMse = await scalar(tf.tidy(() => tf.losses.meanSquaredError(data.train.y, predict(data.train.x))));
-    const testMse = await scalar(tf.tidy(() => tf.losses.meanSquaredError(data.test.y, predict(data.test.x))));
+    const finalTrainMse = await readScalar(tf.tidy(() => tf.losses.meanSquaredError(data.train.y, predict(data.train.x))));
+    const testMse = await readScalar(tf.tidy(() => tf.losses.meanSquaredError(data.test.y, predict(data.test.x))));
     // Mean over test tokens of cos(prediction, target); the small epsilon keeps a zero row finite.
-    const testCosine = await scalar(
+    const testCosine = await readScalar(
       tf.tidy(() => {
         const p = predict(data.test.x);
         const dot = p.mul(data.test.y).sum(-1);
@@ -113,7 +102,7 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
     const progress = { done: 0, total: list.length * cfg.steps };
     const models: ModelResult[] = [];
     for (const s of list) models.push(await trainOne(s, cfg, { train, test }, ctx, progress));
-    const meanBaselineMse = await scalar(tf.tidy(() => test.y.sub(test.y.mean(1, true)).square().mean()));
+    const meanBaselineMse = await readScalar(tf.tidy(() => test.y.sub(test.y.mean(1, true)).square().mean()));
     ctx.onProgress(1, 'done');
     return { models, meanBaselineMse, noiseFloorMse: Math.fround(cfg.noise) ** 2 };
   } finally {

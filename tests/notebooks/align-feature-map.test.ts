@@ -1,8 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/align-feature-map';
 import { ConfigError, type RunContext } from '../../notebooks/types';
-import { committedText, onWasm, runCounted, serializeRecord, staleMessage } from './helpers';
+import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm, runCounted } from './helpers';
 
 const id = 'align-feature-map';
 // Real data and four trained projectors: a run takes seconds on a quiet machine, a minute on a busy one.
@@ -14,18 +13,9 @@ describe(id, () => {
     await onWasm();
   });
 
-  test(
-    'defaults run is deterministic, leak-free and equals the committed result',
-    async () => {
-      const a = await runCounted(notebook, notebook.defaults);
-      const b = await runCounted(notebook, notebook.defaults);
-      expect(a.leaked).toBe(0);
-      expect(b.record).toEqual(a.record);
-      expect(serializeRecord(a.record), staleMessage(id)).toBe(committedText(id));
-      result = a.record.result as Result;
-    },
-    SLOW,
-  );
+  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
+    result = (await expectDefaultsReproduceCommitted(notebook)).result as Result;
+  }, SLOW);
 
   test('the split, the chance levels and the parameter counts are the documented ones', () => {
     expect([result.trainPairs, result.testPairs]).toEqual([1529, 382]);
@@ -108,23 +98,7 @@ describe(id, () => {
     await expect(notebook.run({ ...notebook.defaults, rank: 1.5 }, ctx)).rejects.toThrow(/^rank: Expected integer/);
   });
 
-  test(
-    'cancel mid-run rejects with an AbortError and leaks nothing',
-    async () => {
-      const controller = new AbortController();
-      const before = tf.memory().numTensors;
-      const seen: number[] = [];
-      const ctx: RunContext = {
-        onProgress: (fraction) => {
-          seen.push(fraction);
-          if (fraction > 0.2) controller.abort();
-        },
-        signal: controller.signal,
-      };
-      await expect(notebook.run(notebook.defaults, ctx)).rejects.toMatchObject({ name: 'AbortError' });
-      expect(Math.max(...seen)).toBeLessThan(0.3); // it stopped at the next checkpoint, not at the end
-      expect(tf.memory().numTensors).toBe(before);
-    },
-    SLOW,
-  );
+  test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
+    await expectCancelStopsEarly(notebook, { stopsBefore: 0.3 });
+  }, SLOW);
 });

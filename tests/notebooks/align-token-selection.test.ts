@@ -1,8 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { defaults, KEEP_COUNTS, notebook, type Result } from '../../notebooks/align-token-selection';
 import { ConfigError, type RunContext } from '../../notebooks/types';
-import { committedText, onWasm, runCounted, serializeRecord, staleMessage } from './helpers';
+import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm } from './helpers';
 
 const id = 'align-token-selection';
 let result: Result;
@@ -22,12 +21,7 @@ describe(id, () => {
   });
 
   test('defaults run is deterministic, leak-free and equals the committed result', async () => {
-    const a = await runCounted(notebook, notebook.defaults);
-    const b = await runCounted(notebook, notebook.defaults);
-    expect(a.leaked).toBe(0);
-    expect(b.record).toEqual(a.record);
-    expect(serializeRecord(a.record), staleMessage(id)).toBe(committedText(id));
-    result = a.record.result as Result;
+    result = (await expectDefaultsReproduceCommitted(notebook)).result as Result;
   }, 60_000);
 
   test('language-guided selection beats random, uniform and image-only selection at small budgets', () => {
@@ -80,18 +74,6 @@ describe(id, () => {
   });
 
   test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
-    const controller = new AbortController();
-    const before = tf.memory().numTensors;
-    const seen: number[] = [];
-    const ctx: RunContext = {
-      onProgress: (fraction) => {
-        seen.push(fraction);
-        if (fraction > 0.2) controller.abort();
-      },
-      signal: controller.signal,
-    };
-    await expect(notebook.run(notebook.defaults, ctx)).rejects.toMatchObject({ name: 'AbortError' });
-    expect(Math.max(...seen)).toBeLessThan(0.5);
-    expect(tf.memory().numTensors).toBe(before);
+    await expectCancelStopsEarly(notebook, { stopsBefore: 0.5 });
   }, 60_000);
 });
