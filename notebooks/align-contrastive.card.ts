@@ -53,16 +53,16 @@ export type Config = z.infer<typeof schema>;
 
 /**
  * Sized for the browser budget (a default run under 5 s in a Chromium Worker on 2 cores): two runs
- * (the model and the control) of 80 steps; a sweep adds three or four runs. A step costs ~160 small
+ * (the model and the control) of 64 steps; a sweep adds three or four runs. A step costs ~160 small
  * kernels, so per-kernel overhead, not arithmetic, sets the time. Measured 2026-11-27 on the 2-core
- * VM, Node wasm: 5.7 s at 150 steps, 3.2 s with these defaults.
+ * VM, Node wasm: 5.7 s at 150 steps, about 2.8 s with these defaults.
  */
 export const defaults: Config = {
   seed: 7,
-  steps: 80,
-  batchSize: 128, // 12 batches per epoch of the 1,529 train pairs: ≈ 6.7 epochs
+  steps: 64,
+  batchSize: 128, // 11 full batches per epoch of the 1,529 train pairs (the remainder is dropped): ≈ 5.8 epochs
   embedDim: 64,
-  learningRate: 0.004,
+  learningRate: 0.005,
   temperature: 'learned',
   initTemperature: 0.07, // CLIP's initial τ: logit_scale = ln(1/0.07) ≈ 2.659
   sweep: 'none',

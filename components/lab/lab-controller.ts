@@ -10,6 +10,7 @@
  * article card `data-lab-url="off"` (an article holds several experiments, so none of them owns
  * the URL) and `data-lab-blocks` (JSON indices of the present() blocks the card shows).
  */
+import { z } from 'zod';
 import { getCard } from '../../notebooks/catalog';
 import {
   cliCommand,
@@ -23,7 +24,6 @@ import {
 } from '../../notebooks/config-codec';
 import { runRecordSchema } from '../../notebooks/run-meta';
 import type { AnyNotebookCard, BaseConfig } from '../../notebooks/types';
-import { z } from 'zod';
 import { formatPercent, formatSeconds } from '../../src/lib/format';
 
 const q = <T extends Element>(root: ParentNode, sel: string): T => {

@@ -135,12 +135,14 @@ export async function benchOne(p: Preset, now: () => number, pause: () => Promis
 }
 
 /**
- * LLaVA-1.5-7B's mlp2x_gelu written five ways: the registry's (matMul with transposeB, then add;
- * measured in the preset table), a transpose of the [out, in] weight on every call, pre-transposed
- * weights ([in, out] once at load, plain matMul), tf.fused.matMul with the bias fused (GELU cannot
- * be fused: tfjs fuses only the relu family, sigmoid and elu), and fused with pre-transposed weights.
- * Why it matters: tfjs-wasm 4.22 runs matMul(a, b, false, true) about 10× slower than the plain
- * product (measured), so the [out, in] PyTorch layout must not reach matMul as transposeB.
+ * LLaVA-1.5-7B's mlp2x_gelu written five ways: the registry's (ops/linear.ts: (W·xᵀ)ᵀ + b, which
+ * transposes only the activations; measured in the preset table), a transpose of the [out, in]
+ * weight on every call, pre-transposed weights ([in, out] once at load, plain matMul),
+ * tf.fused.matMul with the bias fused and transposeB (GELU cannot be fused: tfjs fuses only the
+ * relu family, sigmoid and elu), and fused with pre-transposed weights.
+ * Why it matters: tfjs-wasm 4.22 runs matMul(a, b, false, true) in a naive loop, about 10× slower
+ * than the plain product (measured); src/lib/wasm-matmul-transpose.ts now routes the flagged case
+ * through an explicit transpose, so the transposeB rows measure that route.
  */
 export async function benchLlavaVariants(now: () => number, pause: () => Promise<void>, registryRow?: BenchRow): Promise<VariantRow[]> {
   const p = presets['llava-1.5-7b'];
@@ -166,10 +168,10 @@ export async function benchLlavaVariants(now: () => number, pause: () => Promise
     const shape = rooflineShape(p, flops);
     const rMs = await rooflineMs(shape, now, pause);
     const roof = (2 * shape[0] * shape[1] * shape[2]) / rMs / 1e6;
-    // The registry's own forward was just measured in the preset table: reuse it (it is the slow one).
+    // The registry's own forward was just measured in the preset table: reuse it.
     const rows: VariantRow[] =
       registryRow?.ms !== undefined
-        ? [{ variant: 'registry apply (ops/linear.ts: transpose + fused matMul with bias)', ms: registryRow.ms, gflops: flops / registryRow.ms / 1e6, ratio: flops / registryRow.ms / 1e6 / roof }]
+        ? [{ variant: 'registry apply (ops/linear.ts: (W·xᵀ)ᵀ + b)', ms: registryRow.ms, gflops: flops / registryRow.ms / 1e6, ratio: flops / registryRow.ms / 1e6 / roof }]
         : [];
     for (const [variant, fn] of variants) {
       const ms = await timeIt(fn, now, pause);
