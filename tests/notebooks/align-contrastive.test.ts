@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/align-contrastive';
+import type { Result as FeatureMapResult } from '../../notebooks/align-feature-map.card';
 import { ConfigError, type RunContext } from '../../notebooks/types';
-import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm, quietCtx } from './helpers';
+import { committedText, expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm, quietCtx } from './helpers';
 
 const id = 'align-contrastive';
 // Real data and two trained dual projections: seconds on a quiet machine, a minute on a busy one.
@@ -55,6 +56,15 @@ describe(id, () => {
     // The article's warning: the control's training loss also falls well below ln B (measured 3.55 vs
     // 4.85) while its held-out retrieval stays at chance: it memorises the random pairing.
     expect(last(result.curve.controlLoss)).toBeLessThan(0.75 * result.chanceLoss);
+  });
+
+  test('the comparison the article draws with the feature-map experiment holds on the committed results', () => {
+    // "At one, that is close to where the regression-trained linear map landed; at ten it is higher."
+    const featureMap = (JSON.parse(committedText('align-feature-map')) as { result: FeatureMapResult }).result;
+    const linear = featureMap.models.find((m) => m.kind === 'linear')!.retrieval;
+    const model = result.runs[0]!.imageToText;
+    expect(Math.abs(model.recallAt1 - linear.recallAt1)).toBeLessThan(0.03);
+    expect(model.recallAt10).toBeGreaterThan(linear.recallAt10 + 0.05);
   });
 
   test('the learned temperature moves from 0.07 and respects CLIP’s cap; the similarity matrix peaks on its diagonal', () => {
