@@ -4,7 +4,8 @@
  * All output uses a fixed locale (en-US grouping) so build-time and browser output agree.
  */
 
-const groupFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+// signDisplay 'negative': a value that rounds to zero prints "0.00", never "-0.00".
+const groupFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0, signDisplay: 'negative' });
 
 function assertFinite(value: number, what: string): void {
   if (!Number.isFinite(value)) throw new RangeError(`format: ${what} got a non-finite value (${String(value)})`);
@@ -19,13 +20,13 @@ export function formatInt(value: number): string {
 /** Fixed decimals: formatFixed(0.12345, 3) → "0.123". */
 export function formatFixed(value: number, digits: number): string {
   assertFinite(value, 'formatFixed');
-  return new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: true }).format(value);
+  return new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: true, signDisplay: 'negative' }).format(value);
 }
 
 /** Significant digits: formatSig(0.000123456, 3) → "0.000123". */
 export function formatSig(value: number, digits = 3): string {
   assertFinite(value, 'formatSig');
-  return new Intl.NumberFormat('en-US', { maximumSignificantDigits: digits }).format(value);
+  return new Intl.NumberFormat('en-US', { maximumSignificantDigits: digits, signDisplay: 'negative' }).format(value);
 }
 
 const SI = [

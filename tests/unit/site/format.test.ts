@@ -8,6 +8,12 @@ describe('format', () => {
     expect(formatCount(1_115_815_952, 2)).toBe('1.12B');
     expect(formatCount(512)).toBe('512');
     expect(formatFixed(0.12345, 3)).toBe('0.123');
+    // A negative value that rounds to zero prints without a sign (the heatmap cells showed "-0.00").
+    expect(formatFixed(-0.001, 2)).toBe('0.00');
+    expect(formatFixed(-0.5, 1)).toBe('-0.5');
+    expect(formatSig(-0, 3)).toBe('0');
+    expect(formatInt(-0.4)).toBe('0');
+    expect(formatInt(-2)).toBe('-2');
     expect(formatSig(0.000123456, 3)).toBe('0.000123');
     expect(formatGflop(24_159_191_040)).toBe('24.2 GFLOP');
     expect(formatBytes(41_959_424)).toBe('40.0 MiB');
