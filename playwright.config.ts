@@ -1,22 +1,11 @@
 import { defineConfig } from '@playwright/test';
-import { findChromium } from './scripts/find-chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 
 const browser = await findChromium();
 if ('error' in browser) {
   console.error(browser.error);
   process.exit(1);
 }
-
-// Flags for Debian's Chromium on a closed network (stack.md §6.1): no background connections.
-const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 export const PORT = 4321;
 
@@ -30,7 +19,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     browserName: 'chromium',
-    launchOptions: { executablePath: browser.path, args: chromiumFlags },
+    launchOptions: { executablePath: browser.path, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: `node_modules/.bin/astro preview --port ${PORT} --host 127.0.0.1`,

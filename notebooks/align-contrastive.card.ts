@@ -31,6 +31,7 @@
  */
 import { z } from 'zod';
 import { formatFixed, formatInt, formatPercent } from '../src/lib/format';
+import { chanceRetrieval, retrievalSchema, sampledSteps, type Retrieval } from './retrieval';
 import type { NotebookCard } from './types';
 import { num, type Cell, type ViewBlock } from './view';
 
@@ -50,6 +51,7 @@ export const schema = z
   .strict();
 
 export type Config = z.infer<typeof schema>;
+export { chanceRetrieval, type Retrieval };
 
 /**
  * Sized for the browser budget (a default run under 5 s in a Chromium Worker on 2 cores): two runs
@@ -82,12 +84,9 @@ export const HEATMAP_SIZE = 12;
 export const MAX_LOGIT_SCALE = 100;
 
 const finite = z.number().finite();
-const fraction = z.number().min(0).max(1);
 
-export const retrievalSchema = z
-  .object({ recallAt1: fraction, recallAt5: fraction, recallAt10: fraction, medianRank: z.number().min(1) })
-  .strict();
-export type Retrieval = z.infer<typeof retrievalSchema>;
+/** Sampled steps of the training curve: about 30 points, always including the first and last step. */
+export const curveSteps = (steps: number): number[] => sampledSteps(steps, 30);
 
 const runResultSchema = z
   .object({
@@ -126,19 +125,6 @@ export const resultSchema = z
   .strict();
 
 export type Result = z.infer<typeof resultSchema>;
-
-/** Sampled steps of the training curve: about 30 points, always including the first and last step. */
-export function curveSteps(steps: number): number[] {
-  const every = Math.max(1, Math.floor(steps / 30));
-  const out: number[] = [];
-  for (let s = 1; s <= steps; s += every) out.push(s);
-  if (out[out.length - 1] !== steps) out.push(steps);
-  return out;
-}
-
-export function chanceRetrieval(n: number): Retrieval {
-  return { recallAt1: 1 / n, recallAt5: Math.min(5, n) / n, recallAt10: Math.min(10, n) / n, medianRank: (n + 1) / 2 };
-}
 
 /** Short row and column labels for the heatmap: the CLDR label, cut at 20 characters. */
 export function shortLabel(label: string): string {

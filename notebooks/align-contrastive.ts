@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadEmoji } from '../src/lib/data';
 import { defaultReader } from '../src/lib/data/default-reader';
-import { pairedRanks, retrievalScores } from '../src/lib/data/linalg';
+import { pairedRanks } from '../src/lib/data/linalg';
 import { formatSig } from '../src/lib/format';
 import { createRng, deriveSeed } from '../src/lib/rng';
 import { clipLoss, TRACE_KEYS } from '../src/projectors/dual-projection';
@@ -24,10 +24,10 @@ import {
   TEMPERATURE_SWEEP,
   type Config,
   type Result,
-  type Retrieval,
   type RunResult,
 } from './align-contrastive.card';
 import { gatherRows } from './emoji-prep';
+import { retrievalFromRanks } from './retrieval';
 import { toVariables } from './training';
 import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from './types';
 
@@ -96,11 +96,6 @@ function batchSchedule(seed: number, steps: number, batchSize: number, n: number
     out.set(order.splice(0, batchSize), step * batchSize);
   }
   return out;
-}
-
-function scores(ranks: number[]): Retrieval {
-  const s = retrievalScores(ranks);
-  return { recallAt1: s.recallAt1, recallAt5: ranks.filter((r) => r <= 5).length / ranks.length, recallAt10: s.recallAt10, medianRank: s.medianRank };
 }
 
 interface Trained {
@@ -191,8 +186,8 @@ async function trainOne(
         batchSize: s.batchSize,
         shuffled: s.shuffled,
         finalTemperature: await currentTemperature(),
-        imageToText: scores(pairedRanks(similarity, n)),
-        textToImage: scores(pairedRanks(transposed, n)),
+        imageToText: retrievalFromRanks(pairedRanks(similarity, n)),
+        textToImage: retrievalFromRanks(pairedRanks(transposed, n)),
       },
       curve,
       similarity,

@@ -35,6 +35,7 @@
  */
 import { z } from 'zod';
 import { formatSig } from '../src/lib/format';
+import { chanceRetrieval, retrievalSchema, sampledSteps, type Retrieval } from './retrieval';
 import type { NotebookCard } from './types';
 import { num, type Cell, type ViewBlock } from './view';
 
@@ -58,6 +59,7 @@ export const schema = z
   .strict();
 
 export type Config = z.infer<typeof schema>;
+export { chanceRetrieval, type Retrieval };
 
 /**
  * Sized for the browser budget (a default run under 5 s in a Chromium Worker on 2 cores): the
@@ -85,15 +87,8 @@ export const RECALL_KS = [1, 5, 10] as const;
 const finite = z.number().finite();
 const fraction = z.number().min(0).max(1);
 
-export const retrievalSchema = z
-  .object({
-    recallAt1: fraction,
-    recallAt5: fraction,
-    recallAt10: fraction,
-    medianRank: z.number().min(1),
-  })
-  .strict();
-export type Retrieval = z.infer<typeof retrievalSchema>;
+/** Sampled steps of the loss curves: about 15 points, always including the first and last step. */
+export const curveSteps = (steps: number): number[] => sampledSteps(steps, 15);
 
 const modelResultSchema = z
   .object({
@@ -125,20 +120,6 @@ export const resultSchema = z
   .strict();
 
 export type Result = z.infer<typeof resultSchema>;
-
-/** Sampled steps of the loss curves: about 15 points, always including the first and last step. */
-export function curveSteps(steps: number): number[] {
-  const every = Math.max(1, Math.floor(steps / 15));
-  const out: number[] = [];
-  for (let s = 1; s <= steps; s += every) out.push(s);
-  if (out[out.length - 1] !== steps) out.push(steps);
-  return out;
-}
-
-/** Retrieval at random: R@k = k/n, median rank (n + 1)/2. */
-export function chanceRetrieval(n: number): Retrieval {
-  return { recallAt1: 1 / n, recallAt5: Math.min(5, n) / n, recallAt10: Math.min(10, n) / n, medianRank: (n + 1) / 2 };
-}
 
 const retrievalCells = (r: Retrieval, key: string): Cell[] => [
   num(r.recallAt1, 'percent', `${key}.recallAt1`),

@@ -9,12 +9,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadEmoji } from '../src/lib/data';
 import { defaultReader } from '../src/lib/data/default-reader';
-import { pairedRanks, retrievalScores } from '../src/lib/data/linalg';
+import { pairedRanks } from '../src/lib/data/linalg';
 import { createRng, deriveSeed } from '../src/lib/rng';
 import { l2Norm } from '../src/projectors/ops/l2norm';
 import { getProjector } from '../src/projectors/registry';
 import { card, chanceRetrieval, curveSteps, FULL_IMAGE_DIM, FULL_TEXT_DIM, type Config, type ModelResult, type Result, type Retrieval } from './align-feature-map.card';
 import { gatherRows, leadingColumns, randomProjection, unitRows } from './emoji-prep';
+import { retrievalFromRanks } from './retrieval';
 import { readScalar, toVariables } from './training';
 import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from './types';
 
@@ -82,9 +83,7 @@ async function retrieval(pred: tf.Tensor2D, y: tf.Tensor2D): Promise<Retrieval> 
   const values = Float64Array.from(await sim.data());
   sim.dispose();
   const n = pred.shape[0];
-  const ranks = pairedRanks(values, n);
-  const scores = retrievalScores(ranks);
-  return { recallAt1: scores.recallAt1, recallAt5: ranks.filter((r) => r <= 5).length / n, recallAt10: scores.recallAt10, medianRank: scores.medianRank };
+  return retrievalFromRanks(pairedRanks(values, n));
 }
 
 async function trainOne(

@@ -16,6 +16,7 @@
  * embeddings, and a regression loss instead of the LLM's next-token loss.
  */
 import { z } from 'zod';
+import { sampledSteps } from './retrieval';
 import type { NotebookCard } from './types';
 import { num, type Cell, type ViewBlock } from './view';
 
@@ -82,13 +83,7 @@ export type Result = z.infer<typeof resultSchema>;
 export type ModelResult = z.infer<typeof modelResultSchema>;
 
 /** Sampled steps of the loss curve: about 50 points, always including the first and last step. */
-export function curveSteps(steps: number): number[] {
-  const every = Math.max(1, Math.floor(steps / 50));
-  const out: number[] = [];
-  for (let s = 1; s <= steps; s += every) out.push(s);
-  if (out[out.length - 1] !== steps) out.push(steps);
-  return out;
-}
+export const curveSteps = (steps: number): number[] => sampledSteps(steps, 50);
 
 function present(result: Result): ViewBlock[] {
   const rows: Cell[][] = result.models.map((m, i) => [

@@ -7,6 +7,9 @@
  */
 import { accessSync, constants } from 'node:fs';
 
+/** Flags for Debian's Chromium on a closed network (stack.md §6.1): no background connections. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
 const isExecutable = (path) => {
   try {
     accessSync(path, constants.X_OK);

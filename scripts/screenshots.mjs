@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { findChromium } from './find-chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from './find-chromium.mjs';
 
 const [base = 'http://127.0.0.1:4321', ...paths] = process.argv.slice(2);
 const browserInfo = await findChromium();
@@ -15,7 +15,7 @@ if ('error' in browserInfo) {
 }
 const browser = await chromium.launch({
   executablePath: browserInfo.path,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: CHROMIUM_ARGS,
 });
 mkdirSync('reports/screenshots', { recursive: true });
 const sizes = { phone: { width: 375, height: 812 }, wide: { width: 1440, height: 900 } };

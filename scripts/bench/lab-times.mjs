@@ -4,7 +4,7 @@
  * Usage: node scripts/bench/lab-times.mjs [baseURL] [id ...]   (serve dist/ first: npm run preview)
  */
 import { chromium } from '@playwright/test';
-import { findChromium } from '../find-chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from '../find-chromium.mjs';
 
 const [base = 'http://127.0.0.1:4321', ...ids] = process.argv.slice(2);
 const found = await findChromium();
@@ -14,7 +14,7 @@ if ('error' in found) {
 }
 const browser = await chromium.launch({
   executablePath: found.path,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: CHROMIUM_ARGS,
 });
 const list = ids.length ? ids : ['fit-linear-vs-mlp', 'align-feature-map', 'align-contrastive', 'align-token-selection', 'align-adversarial', 'align-multispace'];
 console.log('| notebook | default run in Chromium (s) |\n|---|---|');

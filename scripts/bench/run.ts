@@ -15,11 +15,11 @@ import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { useBestBackend } from '../../src/lib/backend';
 import { formatFixed, formatGflop, formatPercent } from '../../src/lib/format';
+import { CHROMIUM_ARGS, findChromium } from '../find-chromium.mjs';
 import { runBench, type BenchReport, type BenchRow } from './bench-core';
 
 const PORT = 4430;
 const TARGET = { preset: 'llava-1.5-7b', ratio: 0.75 };
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 interface Args {
   node: boolean;
@@ -82,7 +82,10 @@ async function browserBench(dist: string, only?: string[]): Promise<BenchReport>
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
   });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  // The same browser the e2e tests use: CHROMIUM_PATH, Debian's chromium, or Playwright's own.
+  const found = await findChromium();
+  if ('error' in found) throw new Error(found.error);
+  const browser = await chromium.launch({ executablePath: found.path, args: CHROMIUM_ARGS });
   try {
     const base = `http://127.0.0.1:${PORT}`;
     await waitForServer(`${base}/lab/bench/`, server);

@@ -19,7 +19,6 @@
 import * as tf from '@tensorflow/tfjs';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
-type TensorInfo = tf.TensorInfo;
 
 /** The backend calls the wrapper needs: the wasm backend has `disposeData`. */
 interface DisposingBackend {
@@ -40,14 +39,14 @@ function wrap(original: tf.KernelFunc): tf.KernelFunc {
     const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
     if (!attrs.transposeA && !attrs.transposeB) return original(args);
     const backend = args.backend as DisposingBackend;
-    const temporaries: TensorInfo[] = [];
-    const materialise = (x: TensorInfo): TensorInfo => {
-      const t = transpose.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm: lastTwoSwapped(x.shape.length) } }) as TensorInfo;
+    const temporaries: tf.TensorInfo[] = [];
+    const materialise = (x: tf.TensorInfo): tf.TensorInfo => {
+      const t = transpose.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm: lastTwoSwapped(x.shape.length) } }) as tf.TensorInfo;
       temporaries.push(t);
       return t;
     };
-    const a = args.inputs.a as TensorInfo;
-    const b = args.inputs.b as TensorInfo;
+    const a = args.inputs.a as tf.TensorInfo;
+    const b = args.inputs.b as tf.TensorInfo;
     try {
       return original({
         ...args,

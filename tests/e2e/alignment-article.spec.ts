@@ -5,25 +5,14 @@
  */
 import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
-import { formatBytes, formatCount, formatFixed, formatGflop, formatInt, formatPercent, formatSig } from '../../src/lib/format';
+import { formatValue, type FormatSpec } from '../../src/figures/common';
 import { readResultNumber } from '../../src/lib/result-path';
 import { CELL_FORMATS, readPath, type CellFormat } from '../../notebooks/view';
 
 const ARTICLE = '/articles/alignment/';
 
-/** The same formatter calls as components/Num.astro, keyed by its `format` prop. */
-function reformat(value: number, format: string, digits?: number): string {
-  switch (format) {
-    case 'int': return formatInt(value);
-    case 'count': return formatCount(value, digits ?? 1);
-    case 'fixed': return formatFixed(value, digits ?? 2);
-    case 'sig': return formatSig(value, digits ?? 3);
-    case 'percent': return formatPercent(value, digits ?? 1);
-    case 'gflop': return formatGflop(value, digits ?? 1);
-    case 'bytes': return formatBytes(value, digits ?? 1);
-    default: throw new Error(`unknown format ${format}`);
-  }
-}
+/** What components/Num.astro paints for a raw value: the shared dispatcher, keyed by its `format` prop. */
+const reformat = (value: number, format: string, digits?: number): string => formatValue({ kind: format as FormatSpec['kind'], digits }, value);
 
 const records = new Map<string, unknown>();
 /** The committed record of a notebook, read from the repository (not from the page). */

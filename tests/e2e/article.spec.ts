@@ -8,22 +8,13 @@ import { expect, test } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { summarizePreset } from '../../src/lib/preset-summary';
-import { formatBytes, formatCount, formatFixed, formatGflop, formatInt, formatPercent, formatSig } from '../../src/lib/format';
+import { formatValue, type FormatSpec } from '../../src/figures/common';
+import { formatBytes, formatInt } from '../../src/lib/format';
 
 const ARTICLE = '/articles/what-is-a-projector/';
 
-function reformat(value: number, format: string, digits?: number): string {
-  switch (format) {
-    case 'int': return formatInt(value);
-    case 'count': return formatCount(value, digits ?? 1);
-    case 'fixed': return formatFixed(value, digits ?? 2);
-    case 'sig': return formatSig(value, digits ?? 3);
-    case 'percent': return formatPercent(value, digits ?? 1);
-    case 'gflop': return formatGflop(value, digits ?? 1);
-    case 'bytes': return formatBytes(value, digits ?? 1);
-    default: throw new Error(`unknown format ${format}`);
-  }
-}
+/** What components/Num.astro paints for a raw value: the shared dispatcher, keyed by its `format` prop. */
+const reformat = (value: number, format: string, digits?: number): string => formatValue({ kind: format as FormatSpec['kind'], digits }, value);
 
 test('LLaVA-1.5-7B projector parameters on the page equal the computed value', async ({ page }) => {
   await page.goto(ARTICLE);
