@@ -7,7 +7,8 @@ if ('error' in browser) {
   process.exit(1);
 }
 
-export const PORT = 4321;
+// ATLAS_PORT lets several checkouts run their end-to-end tests side by side.
+export const PORT = Number(process.env.ATLAS_PORT ?? 4321);
 
 export default defineConfig({
   testDir: './tests/e2e',

@@ -3,13 +3,13 @@
  * page script use this list; the runnable modules are in ./registry (CLI, Worker, tests), and a
  * test checks both lists name the same notebooks in the same order.
  */
-import { card as alignContrastive } from './align-contrastive.card';
-import { card as alignFeatureMap } from './align-feature-map.card';
-import { card as alignMultispace } from './align-multispace.card';
-import { card as alignAdversarial } from './align-adversarial.card';
-import { card as alignTokenSelection } from './align-token-selection.card';
-import { card as fitLinearVsMlp } from './fit-linear-vs-mlp.card';
-import { card as projectorBudget } from './projector-budget.card';
+import { card as alignContrastive } from './experiments/align-contrastive.card';
+import { card as alignFeatureMap } from './experiments/align-feature-map.card';
+import { card as alignMultispace } from './experiments/align-multispace.card';
+import { card as alignAdversarial } from './experiments/align-adversarial.card';
+import { card as alignTokenSelection } from './experiments/align-token-selection.card';
+import { card as fitLinearVsMlp } from './experiments/fit-linear-vs-mlp.card';
+import { card as projectorBudget } from './experiments/projector-budget.card';
 import { defineCard, type AnyNotebookCard } from './types';
 
 const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace)];

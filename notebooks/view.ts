@@ -5,31 +5,27 @@
  * Every number cell keeps its raw value, the JSON path it came from (relative to `result`) and the
  * name of the formatter, so the e2e test can check painted text = format(committed value).
  */
-import {
-  formatCount,
-  formatFixed,
-  formatGflop,
-  formatInt,
-  formatPercent,
-  formatSig,
-} from '../src/lib/format';
+import { formatValue, type FormatSpec } from '../src/primitives/format';
 
-/** The formatters a cell may use: every one is a function of src/lib/format.ts. */
+/**
+ * Short names for the formats table cells use. Each is a full FormatSpec (digits spelled out), so
+ * a cell formats through the one dispatcher, formatValue, with no defaults of its own.
+ */
 export const CELL_FORMATS = {
-  int: (v: number) => formatInt(v),
-  count: (v: number) => formatCount(v, 2),
-  gflop: (v: number) => formatGflop(v, 2),
-  fixed4: (v: number) => formatFixed(v, 4),
-  sig3: (v: number) => formatSig(v, 3),
-  sig4: (v: number) => formatSig(v, 4),
-  percent: (v: number) => formatPercent(v, 1),
-} as const;
+  int: { kind: 'int' },
+  count: { kind: 'count', digits: 2 },
+  gflop: { kind: 'gflop', digits: 2 },
+  fixed4: { kind: 'fixed', digits: 4 },
+  sig3: { kind: 'sig', digits: 3 },
+  sig4: { kind: 'sig', digits: 4 },
+  percent: { kind: 'percent', digits: 1 },
+} as const satisfies Record<string, FormatSpec>;
 
 export type CellFormat = keyof typeof CELL_FORMATS;
 
 export interface NumberCell {
   value: number;
-  format: CellFormat;
+  format: FormatSpec;
   /** JSON path into the result, dot-separated ("rows.0.params"). */
   key: string;
 }
@@ -55,16 +51,10 @@ export interface FigureBlock {
 
 export type ViewBlock = TableBlock | FigureBlock;
 
-export const formatCell = (cell: NumberCell): string => CELL_FORMATS[cell.format](cell.value);
+export const formatCell = (cell: NumberCell): string => formatValue(cell.format, cell.value);
 
-/** Reads a dot path ("rows.0.params") from a JSON value; undefined when absent. */
-export function readPath(root: unknown, path: string): unknown {
-  let node: unknown = root;
-  for (const part of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
-
-export const num = (value: number, format: CellFormat, key: string): NumberCell => ({ value, format, key });
+export const num = (value: number, format: CellFormat | FormatSpec, key: string): NumberCell => ({
+  value,
+  format: typeof format === 'string' ? CELL_FORMATS[format] : format,
+  key,
+});

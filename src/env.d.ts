@@ -3,6 +3,6 @@
 declare namespace App {
   interface Locals {
     /** Set by the article route before rendering, read by Figure/CiteThis for citations. */
-    page?: import('./lib/page-citation').PageCitation;
+    page?: import('./site/citation').PageCitation;
   }
 }

@@ -3,17 +3,17 @@
  * picks or drops a file: validates the file, decodes it, runs the MobileNetV2 backbone to get 49
  * vision tokens, and paints them. Nothing here runs on page load.
  *
- * Backend: the site's wasm set-up (src/lib/backend.ts), which agrees bit for bit with Node's wasm,
+ * Backend: the site's wasm set-up (src/runtime/backend.ts), which agrees bit for bit with Node's wasm,
  * so a committed emoji re-encoded here gives the committed features.
  */
 import * as tf from '@tensorflow/tfjs';
-import { useBestBackend } from '../../src/lib/backend';
-import { fetchReader } from '../../src/lib/data/reader';
-import { loadEmoji, loadPca, type EmojiData, type PcaBasis } from '../../src/lib/data/emoji';
-import { nearestNeighbours, normalizeRows, pcaProject } from '../../src/lib/data/linalg';
-import { GRID_DIM, GRID_SIDE, loadEncoder, type Encoder, type RgbaImage } from '../../src/lib/encoder/mobilenet-v2';
-import { checkDimensions, checkUpload, fitWithin } from '../../src/lib/encoder/upload';
-import { formatFixed, formatInt } from '../../src/lib/format';
+import { useBestBackend } from '../../src/runtime/backend';
+import { fetchReader } from '../../src/data/reader';
+import { loadEmoji, loadPca, type EmojiData, type PcaBasis } from '../../src/data/emoji';
+import { nearestNeighbours, normalizeRows, pcaProject } from '../../src/primitives/linalg';
+import { GRID_DIM, GRID_SIDE, loadEncoder, type Encoder, type RgbaImage } from '../../src/runtime/encoder/mobilenet-v2';
+import { checkDimensions, checkUpload, fitWithin } from '../../src/runtime/encoder/upload';
+import { formatFixed, formatInt } from '../../src/primitives/format';
 
 interface Assets {
   encoder: Encoder;

@@ -2,7 +2,7 @@
  * "Cite this figure": a BibTeX @misc entry pointing at the figure's anchor on its page. Pure, so
  * it is unit-tested; Figure.astro calls it at build time.
  */
-import { formatInt } from '../../src/lib/format';
+import { formatInt } from '../../src/primitives/format';
 
 export interface FigureCitePage {
   title: string;

@@ -4,7 +4,7 @@
  * copy-to-clipboard for the BibTeX, and `rerenderFigure` for islands: d3 and the renderers load
  * only through its dynamic import, when a live re-render is actually requested.
  */
-import { formatInt } from '../../src/lib/format';
+import { formatInt } from '../../src/primitives/format';
 
 export interface FigureProvenance {
   seed: number;

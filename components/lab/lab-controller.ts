@@ -21,10 +21,10 @@ import {
   parseFieldText,
   type FieldDescriptor,
   type FieldIssue,
-} from '../../notebooks/config-codec';
-import { runRecordSchema } from '../../notebooks/run-meta';
+} from '../../notebooks/runtime/config-codec';
+import { runRecordSchema } from '../../notebooks/runtime/run-meta';
 import type { AnyNotebookCard, BaseConfig } from '../../notebooks/types';
-import { formatPercent, formatSeconds } from '../../src/lib/format';
+import { formatPercent, formatSeconds } from '../../src/primitives/format';
 
 const q = <T extends Element>(root: ParentNode, sel: string): T => {
   const found = root.querySelector<T>(sel);
@@ -212,7 +212,7 @@ export function initLab(root: HTMLElement): void {
     current = { cancel: () => undefined };
     setBusy(true);
     try {
-      const [{ runInWorker }, view] = await Promise.all([import('../../notebooks/client'), import('./result-view')]);
+      const [{ runInWorker }, view] = await Promise.all([import('../../notebooks/runtime/client'), import('./result-view')]);
       const run = runInWorker(
         card.id,
         cfg,

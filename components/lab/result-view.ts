@@ -2,7 +2,7 @@
  * Renders a notebook's view blocks (notebooks/view.ts) into DOM nodes of the given document: the
  * Lab page calls it at build time with a server DOM (linkedom) and again in the browser after a
  * live run, so the committed and the live result look identical. Numbers go through the cell's
- * formatter (src/lib/format.ts) and keep data-key / data-value / data-format for the e2e checks.
+ * formatter (src/primitives/format.ts) and keep data-key / data-value / data-format for the e2e checks.
  * Figures are drawn by the src/figures registry.
  */
 import { renderFigure } from '../../src/figures/registry';
@@ -32,7 +32,7 @@ function renderTable(doc: Document, block: TableBlock): HTMLElement {
       if (typeof cell === 'string') {
         tr.append(i === 0 ? el(doc, 'th', { scope: 'row' }, cell) : el(doc, 'td', numeric[i] ? { class: 'num' } : {}, cell));
       } else {
-        tr.append(el(doc, 'td', { class: 'num', 'data-key': cell.key, 'data-value': String(cell.value), 'data-format': cell.format }, formatCell(cell)));
+        tr.append(el(doc, 'td', { class: 'num', 'data-key': cell.key, 'data-value': String(cell.value), 'data-format': JSON.stringify(cell.format) }, formatCell(cell)));
       }
     });
     body.append(tr);

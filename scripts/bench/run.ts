@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: projector forward speed on the wasm backend, in Node and in headless Chromium,
- * against a same-FLOPs plain matmul measured in the same run (scripts/bench/bench-core.ts).
+ * against a same-FLOPs plain matmul measured in the same run (src/bench/bench-core.ts).
  *
  *   npm run bench [-- --only llava-1.5-7b,gill-input] [--node-only | --browser-only] [--dist dist] [--json out.json]
  *
@@ -13,10 +13,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { useBestBackend } from '../../src/lib/backend';
-import { formatFixed, formatGflop, formatPercent } from '../../src/lib/format';
+import { useBestBackend } from '../../src/runtime/backend';
+import { formatFixed, formatGflop, formatPercent } from '../../src/primitives/format';
 import { CHROMIUM_ARGS, findChromium } from '../find-chromium.mjs';
-import { runBench, type BenchReport, type BenchRow } from './bench-core';
+import { runBench, type BenchReport, type BenchRow } from '../../src/bench/bench-core';
 
 const PORT = 4430;
 const TARGET = { preset: 'llava-1.5-7b', ratio: 0.75 };

@@ -18,15 +18,15 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { encodeFloat16, decodeFloat16 } from '../../src/lib/data/fp16';
-import { columnMeans, nearestNeighbours, orthonormalizeColumns, symmetricEigen } from '../../src/lib/data/linalg';
-import { parseManifest, type Artefact, type Manifest, type Source } from '../../src/lib/data/manifest';
-import { fsReader } from '../../src/lib/data/node-reader';
-import { GRID_DIM, GRID_ENDPOINT, MID_DIM, MID_ENDPOINT, loadEncoder, type RgbaImage } from '../../src/lib/encoder/mobilenet-v2';
-import { createRng, deriveSeed } from '../../src/lib/rng';
-import { EMOJI_SPLIT_SEED, FASHION_SEED, FASHION_CLASSES, fashionCaption } from '../../src/lib/data/constants';
-import { emojiSplit, toEmojiRecord, type EmojiRecord } from '../../src/lib/data/emoji';
-import { RETRIEVAL_LAMBDA, captionRetrieval } from '../../src/lib/data/retrieval';
+import { encodeFloat16, decodeFloat16 } from '../../src/primitives/fp16';
+import { columnMeans, nearestNeighbours, orthonormalizeColumns, symmetricEigen } from '../../src/primitives/linalg';
+import { parseManifest, type Artefact, type Manifest, type Source } from '../../src/data/manifest';
+import { fsReader } from '../../src/data/node-reader';
+import { GRID_DIM, GRID_ENDPOINT, MID_DIM, MID_ENDPOINT, loadEncoder, type RgbaImage } from '../../src/runtime/encoder/mobilenet-v2';
+import { createRng, deriveSeed } from '../../src/primitives/rng';
+import { EMOJI_SPLIT_SEED, FASHION_SEED, FASHION_CLASSES, fashionCaption } from '../../src/data/constants';
+import { emojiSplit, toEmojiRecord, type EmojiRecord } from '../../src/data/emoji';
+import { RETRIEVAL_LAMBDA, captionRetrieval } from '../../src/data/retrieval';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -549,7 +549,7 @@ async function buildEmoji(): Promise<void> {
   const s = sources();
   const out = new ArtefactWriter();
   const f = (name: string): string => `data/emoji/${name}`;
-  out.json({ id: 'captions', file: f('captions.json'), sources: [s.noto.id, s.cldr.id], description: 'One record per emoji, in index order: code points, Unicode name, CLDR label and tags, category, train/test split. The caption is label + tags (captionOf in src/lib/data/emoji.ts).' },
+  out.json({ id: 'captions', file: f('captions.json'), sources: [s.noto.id, s.cldr.id], description: 'One record per emoji, in index order: code points, Unicode name, CLDR label and tags, category, train/test split. The caption is label + tags (captionOf in src/data/emoji.ts).' },
     rows.map(({ unified, name, label, tags, category, subcategory, split }) => ({ unified, name, label, tags, category, subcategory, split })));
   out.f16({ id: 'pooled-pca', file: f('image-pooled-pca.f16.bin'), shape: [n, POOLED_K], sources: [s.nsfwjs.id, s.noto.id], description: `Mean of the 49 out_relu tokens (1280-d) per emoji, reduced to ${POOLED_K} PCA axes.`,
     pca: { inputDim: GRID_DIM, components: POOLED_K, fitOn: `train split, ${train.length} pooled vectors`, method: 'covariance + 40 rounds of seeded subspace iteration + Rayleigh–Ritz', explainedVariance: pooledFit.explained, meanArtefact: 'pooled-pca-mean', basisArtefact: 'pooled-pca-basis' } }, pooledPca);

@@ -6,13 +6,13 @@
  * kind needs them) and writes `tokens` (plus `trace.<key>` tensors with --trace).
  * Papers: per projector module. Departures: none (a thin shell over src/projectors).
  * Exit codes: 0 ok, 2 bad arguments or files (one message naming the argument), 1 anything else.
- * Numbers are printed only through src/lib/format.ts.
+ * Numbers are printed only through src/primitives/format.ts.
  */
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { formatBytes, formatCount, formatGflop, formatInt, formatShape } from '../lib/format';
+import { formatBytes, formatCount, formatGflop, formatInt, formatShape } from '../primitives/format';
 import { getPreset, presets } from '../projectors/presets';
 import { getProjector, isKind, listKinds, parseConfig, type AnySpec } from '../projectors/registry';
 import type { InputShapes } from '../projectors/types';

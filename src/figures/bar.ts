@@ -5,7 +5,7 @@
  */
 import { scaleLinear, scaleLog } from 'd3';
 import { z } from 'zod';
-import { formatInt } from '../lib/format';
+import { formatAuto, formatInt, formatSpecSchema, formatValue } from '../primitives/format';
 import {
   FONT,
   baseOptsShape,
@@ -13,9 +13,6 @@ import {
   drawLegend,
   drawXAxis,
   finite,
-  formatAuto,
-  formatSpecSchema,
-  formatValue,
   logTicks,
   r,
   seriesColor,

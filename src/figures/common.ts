@@ -4,18 +4,9 @@
  */
 import { select, type Selection } from 'd3';
 import { z } from 'zod';
-import {
-  formatBytes,
-  formatCount,
-  formatFixed,
-  formatGflop,
-  formatInt,
-  formatPercent,
-  formatSeconds,
-  formatSig,
-  formatRatio,
-} from '../lib/format';
+import { formatValue, formatAuto, formatSpecSchema, type FormatSpec } from '../primitives/format';
 import type { RenderEnv } from './types';
+
 
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -36,58 +27,6 @@ export const baseOptsShape = {
   id: idSchema,
   width: z.number().int().min(280).max(1600).default(640),
 };
-
-/** How to turn a number into text: one of format.ts's functions and its digits. */
-export const formatSpecSchema = z
-  .object({
-    kind: z.enum(['int', 'count', 'fixed', 'sig', 'percent', 'gflop', 'bytes', 'seconds', 'ratio']),
-    digits: z.number().int().min(0).max(8).optional(),
-    /** Appended after the formatted number, e.g. " tok". */
-    suffix: z.string().max(24).optional(),
-  })
-  .strict();
-export type FormatSpec = z.infer<typeof formatSpecSchema>;
-
-/** The single dispatcher from a FormatSpec to src/lib/format.ts. */
-export function formatValue(spec: FormatSpec, value: number): string {
-  const d = spec.digits;
-  let text: string;
-  switch (spec.kind) {
-    case 'int':
-      text = formatInt(value);
-      break;
-    case 'count':
-      text = formatCount(value, d ?? 1);
-      break;
-    case 'fixed':
-      text = formatFixed(value, d ?? 2);
-      break;
-    case 'sig':
-      text = formatSig(value, d ?? 3);
-      break;
-    case 'percent':
-      text = formatPercent(value, d ?? 1);
-      break;
-    case 'gflop':
-      text = formatGflop(value, d ?? 1);
-      break;
-    case 'bytes':
-      text = formatBytes(value, d ?? 1);
-      break;
-    case 'seconds':
-      text = formatSeconds(value);
-      break;
-    case 'ratio':
-      text = formatRatio(value, d ?? 2);
-      break;
-  }
-  return spec.suffix ? `${text}${spec.suffix}` : text;
-}
-
-/** For text alternatives, where no FormatSpec is known: counts above 1,000, else 3 significant digits. */
-export function formatAuto(value: number): string {
-  return Math.abs(value) >= 1000 ? formatCount(value, 1) : formatSig(value, 3);
-}
 
 /** A finite number (zod's number() accepts Infinity). */
 export const finite = (): z.ZodNumber => z.number().finite();

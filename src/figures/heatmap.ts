@@ -5,15 +5,12 @@
  * --fg and --bg with the opacity, keeping contrast in both themes.
  */
 import { z } from 'zod';
-import { formatShape } from '../lib/format';
+import { formatShape, formatAuto, formatSpecSchema, formatValue } from '../primitives/format';
 import {
   FONT,
   baseOptsShape,
   createRoot,
   finite,
-  formatAuto,
-  formatSpecSchema,
-  formatValue,
   haloText,
   r,
   textWidth,

@@ -4,7 +4,7 @@
  */
 import { line as d3line, scaleLinear, scaleLog } from 'd3';
 import { z } from 'zod';
-import { formatInt } from '../lib/format';
+import { formatInt, formatAuto, formatSpecSchema, formatValue, type FormatSpec } from '../primitives/format';
 import {
   FONT,
   baseOptsShape,
@@ -13,15 +13,11 @@ import {
   drawXAxis,
   drawYAxis,
   finite,
-  formatAuto,
-  formatSpecSchema,
-  formatValue,
   logTicks,
   r,
   seriesColor,
   textWidth,
   type G,
-  type FormatSpec,
   type Tick,
 } from './common';
 import type { FigureRenderer } from './types';

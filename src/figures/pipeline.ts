@@ -9,14 +9,12 @@
  * `data-value`, which always holds a single number.
  */
 import { z } from 'zod';
-import { formatShape } from '../lib/format';
+import { formatShape, formatSpecSchema, formatValue } from '../primitives/format';
 import {
   FONT,
   baseOptsShape,
   createRoot,
   finite,
-  formatSpecSchema,
-  formatValue,
   r,
   textWidth,
   wrapLabel,

@@ -5,7 +5,7 @@
  */
 import { scaleLinear, scaleLog } from 'd3';
 import { z } from 'zod';
-import { formatInt } from '../lib/format';
+import { formatInt, formatAuto, formatSpecSchema, formatValue, type FormatSpec } from '../primitives/format';
 import {
   FONT,
   baseOptsShape,
@@ -14,14 +14,10 @@ import {
   drawXAxis,
   drawYAxis,
   finite,
-  formatAuto,
-  formatSpecSchema,
-  formatValue,
   logTicks,
   r,
   seriesColor,
   textWidth,
-  type FormatSpec,
   type G,
   type Tick,
 } from './common';

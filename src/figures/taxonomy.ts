@@ -2,14 +2,14 @@
  * Taxonomy tree of projector types: a left-to-right tree (wide) or an indented list (narrow), whose
  * leaves link to the catalogue rows of that type and to a live implementation. Pure function of
  * (data, opts) after the figure contract (./types.ts): d3 selections on the given document, colours
- * from CSS custom properties, ids from opts.id, counts through src/lib/format.ts with data-value.
+ * from CSS custom properties, ids from opts.id, counts through src/primitives/format.ts with data-value.
  *
  * Unlike the chart renderers the SVG is role="group", not role="img": its links must stay reachable
  * by keyboard and screen readers (an img role would hide them).
  */
 import { select } from 'd3';
 import { z } from 'zod';
-import { formatInt } from '../lib/format';
+import { formatInt } from '../primitives/format';
 import { FONT, SVG_NS, baseOptsShape, r, seriesColor, textWidth, type G } from './common';
 import type { FigureRenderer } from './types';
 

@@ -5,15 +5,12 @@
  * larger. Values are written in the cells when they fit.
  */
 import { z } from 'zod';
-import { formatInt, formatShape } from '../lib/format';
+import { formatInt, formatShape, formatAuto, formatSpecSchema, formatValue } from '../primitives/format';
 import {
   FONT,
   baseOptsShape,
   createRoot,
   finite,
-  formatAuto,
-  formatSpecSchema,
-  formatValue,
   haloText,
   r,
   textWidth,

@@ -6,7 +6,7 @@
  * code produces the server-rendered SVG and the live re-render. Ids are derived from `opts.id`;
  * colours are CSS custom properties (`var(--series-1)` …) so theme and print need no re-render;
  * every mark that shows a number carries `data-value` (the raw number) and `data-key`, and all
- * visible numbers go through src/lib/format.ts.
+ * visible numbers go through src/primitives/format.ts.
  */
 import type { z } from 'zod';
 

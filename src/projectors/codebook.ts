@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { getWeight, specsSize, visionShape } from './ops/common';
 import { stopGradient } from './ops/grad';
 import type { ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
-import { deriveSeed } from '../lib/rng';
+import { deriveSeed } from '../primitives/rng';
 
 const positiveInt = z.number().int().positive();
 

@@ -8,7 +8,7 @@
  * and widened to float32 (tfjs computes in float32); integer tensors are rejected as weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import { parseSafetensors, serializeSafetensors, type ParsedTensor, type SerializableTensor } from '../lib/safetensors';
+import { parseSafetensors, serializeSafetensors, type ParsedTensor, type SerializableTensor } from '../primitives/safetensors';
 import type { ProjectorSpec, Weights } from './types';
 
 const FLOAT_DTYPES = new Set(['F32', 'F16', 'BF16', 'F64']);

@@ -7,7 +7,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { getNotebook } from '../../notebooks/registry';
-import { type RunRecord } from '../../notebooks/run-meta';
+import { type RunRecord } from '../../notebooks/runtime/run-meta';
 import type { BaseConfig } from '../../notebooks/types';
 import { committed, paintedCells, expectCellsMatch, nodeRun, ready } from './lab-helpers';
 

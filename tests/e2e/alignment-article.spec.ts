@@ -5,9 +5,8 @@
  */
 import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
-import { formatValue, type FormatSpec } from '../../src/figures/common';
-import { readResultNumber } from '../../src/lib/result-path';
-import { CELL_FORMATS, readPath, type CellFormat } from '../../notebooks/view';
+import { formatSpecSchema, formatValue, type FormatSpec } from '../../src/primitives/format';
+import { readResultNumber } from '../../src/primitives/json-path';
 
 const ARTICLE = '/articles/alignment/';
 
@@ -67,10 +66,9 @@ test('embedded experiment tables equal their committed results', async ({ page }
   );
   for (const c of cells) {
     const record = committed(c.notebook) as { result: unknown };
-    const value = readPath(record.result, c.key);
-    expect(typeof value, `${c.notebook} ${c.key}`).toBe('number');
+    const value = readResultNumber(record.result, c.key);
     expect(c.value, `${c.notebook} ${c.key}`).toBe(String(value));
-    expect(c.text, `${c.notebook} ${c.key}`).toBe(CELL_FORMATS[c.format as CellFormat](value as number));
+    expect(c.text, `${c.notebook} ${c.key}`).toBe(formatValue(formatSpecSchema.parse(JSON.parse(c.format)), value));
   }
   // Provenance under each card names the committed record's seed and backend.
   for (const card of await cards.all()) {

@@ -7,9 +7,8 @@ import '@citation-js/plugin-bibtex';
 import { expect, test } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { summarizePreset } from '../../src/lib/preset-summary';
-import { formatValue, type FormatSpec } from '../../src/figures/common';
-import { formatBytes, formatInt } from '../../src/lib/format';
+import { summarizePreset } from '../../src/reference/preset-summary';
+import { formatBytes, formatInt, formatValue, type FormatSpec } from '../../src/primitives/format';
 
 const ARTICLE = '/articles/what-is-a-projector/';
 

@@ -11,7 +11,7 @@ import { parseHTML } from 'linkedom';
 import { builtPages, DIST } from './pages';
 
 const pages = builtPages();
-const ORIGIN = 'http://127.0.0.1:4321';
+const ORIGIN = `http://127.0.0.1:${process.env.ATLAS_PORT ?? 4321}`;
 
 test('the build produced the expected pages', () => {
   for (const required of ['/', '/articles/', '/articles/what-is-a-projector/', '/lab/', '/reference/', '/reference/bibliography/', '/search/', '/about/']) {

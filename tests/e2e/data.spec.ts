@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page, type Request } from '@playwright/test';
-import { EmojiCaptionsSchema, EmojiDetailsSchema } from '../../src/lib/data/emoji';
-import { parseManifest, type Manifest } from '../../src/lib/data/manifest';
-import { formatFixed, formatPercent } from '../../src/lib/format';
+import { EmojiCaptionsSchema, EmojiDetailsSchema } from '../../src/data/emoji';
+import { parseManifest, type Manifest } from '../../src/data/manifest';
+import { formatFixed, formatPercent } from '../../src/primitives/format';
 
 const PAGE = '/reference/data/';
 const publicDir = join(process.cwd(), 'public');

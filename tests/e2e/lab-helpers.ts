@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { getNotebook } from '../../notebooks/registry';
-import { runWithMeta, type RunRecord } from '../../notebooks/run-meta';
+import { runWithMeta, type RunRecord } from '../../notebooks/runtime/run-meta';
 import type { BaseConfig } from '../../notebooks/types';
-import { CELL_FORMATS, readPath, type CellFormat } from '../../notebooks/view';
-import { useBestBackend } from '../../src/lib/backend';
+import { formatSpecSchema, formatValue } from '../../src/primitives/format';
+import { readResultNumber } from '../../src/primitives/json-path';
+import { useBestBackend } from '../../src/runtime/backend';
 
 export const committed = (id: string): RunRecord => JSON.parse(readFileSync(resolve(process.cwd(), 'content/data', `${id}.json`), 'utf8')) as RunRecord;
 
@@ -37,10 +38,9 @@ export async function paintedCells(scope: Page | Locator): Promise<PaintedCell[]
 export function expectCellsMatch(cells: PaintedCell[], result: unknown): void {
   expect(cells.length).toBeGreaterThan(0);
   for (const c of cells) {
-    const value = readPath(result, c.key);
-    expect(typeof value, `result.${c.key}`).toBe('number');
+    const value = readResultNumber(result, c.key);
     expect(Number(c.value), `data-value of ${c.key}`).toBe(value);
-    expect(c.text, `text of ${c.key}`).toBe(CELL_FORMATS[c.format as CellFormat](value as number));
+    expect(c.text, `text of ${c.key}`).toBe(formatValue(formatSpecSchema.parse(JSON.parse(c.format)), value));
   }
 }
 

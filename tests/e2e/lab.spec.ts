@@ -5,9 +5,9 @@
  * value is named and the rest of the state survives.
  */
 import { expect, test } from '@playwright/test';
-import { cliCommand } from '../../notebooks/config-codec';
+import { cliCommand } from '../../notebooks/runtime/config-codec';
 import { listNotebooks, getNotebook } from '../../notebooks/registry';
-import { type RunRecord } from '../../notebooks/run-meta';
+import { type RunRecord } from '../../notebooks/runtime/run-meta';
 import type { BaseConfig } from '../../notebooks/types';
 import { committed, paintedCells, expectCellsMatch, nodeRun, ready } from './lab-helpers';
 

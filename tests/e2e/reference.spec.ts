@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { formatInt } from '../../src/lib/format';
+import { formatInt } from '../../src/primitives/format';
 import { builtPages } from './pages';
 
 const root = process.cwd();

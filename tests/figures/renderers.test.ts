@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatFixed, formatInt, formatShape } from '../../src/lib/format';
+import { formatCount, formatFixed, formatInt, formatShape, formatValue } from '../../src/primitives/format';
 import { figureKinds, getRenderer, parseFigure } from '../../src/figures/registry';
 import { renderToString } from '../../src/figures/server';
-import { formatValue } from '../../src/figures/common';
 import { spreadLabels } from '../../src/figures/line';
 import { heatmapDomain } from '../../src/figures/heatmap';
 import { samples } from './samples';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { notebook, type Result } from '../../notebooks/align-adversarial';
+import { notebook, type Result } from '../../notebooks/experiments/align-adversarial';
 import { ConfigError, type RunContext } from '../../notebooks/types';
 import { reversalSchedule } from '../../src/projectors/ops/gradient-reversal';
 import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm } from './helpers';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/align-contrastive';
-import type { Result as FeatureMapResult } from '../../notebooks/align-feature-map.card';
+import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/experiments/align-contrastive';
+import type { Result as FeatureMapResult } from '../../notebooks/experiments/align-feature-map.card';
 import { ConfigError, type RunContext } from '../../notebooks/types';
 import { committedText, expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm, quietCtx } from './helpers';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/align-feature-map';
+import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/experiments/align-feature-map';
 import { ConfigError, type RunContext } from '../../notebooks/types';
 import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm, runCounted } from './helpers';
 

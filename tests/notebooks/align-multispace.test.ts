@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { notebook, type Result } from '../../notebooks/align-multispace';
+import { notebook, type Result } from '../../notebooks/experiments/align-multispace';
 import { ConfigError, type RunContext } from '../../notebooks/types';
 import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm } from './helpers';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { defaults, KEEP_COUNTS, notebook, type Result } from '../../notebooks/align-token-selection';
+import { defaults, KEEP_COUNTS, notebook, type Result } from '../../notebooks/experiments/align-token-selection';
 import { ConfigError, type RunContext } from '../../notebooks/types';
 import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm } from './helpers';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { curveSteps, defaults, notebook, type Result } from '../../notebooks/fit-linear-vs-mlp';
+import { curveSteps, defaults, notebook, type Result } from '../../notebooks/experiments/fit-linear-vs-mlp';
 import { ConfigError, type RunContext } from '../../notebooks/types';
 import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm } from './helpers';
 

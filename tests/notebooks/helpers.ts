@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { useBestBackend } from '../../src/lib/backend';
-import { runWithMeta, serializeRecord, type RunRecord } from '../../notebooks/run-meta';
+import { useBestBackend } from '../../src/runtime/backend';
+import { runWithMeta, serializeRecord, type RunRecord } from '../../notebooks/runtime/run-meta';
 import type { AnyNotebook, RunContext } from '../../notebooks/types';
 
 export async function onWasm(): Promise<{ backend: 'wasm' | 'cpu'; tfjsVersion: string }> {

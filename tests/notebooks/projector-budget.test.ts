@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { notebook } from '../../notebooks/projector-budget';
+import { notebook } from '../../notebooks/experiments/projector-budget';
 import { ConfigError } from '../../notebooks/types';
-import type { Result } from '../../notebooks/projector-budget';
+import type { Result } from '../../notebooks/experiments/projector-budget';
 import { committedText, quietCtx, runCounted, serializeRecord, staleMessage } from './helpers';
 
 const id = 'projector-budget';

@@ -29,7 +29,7 @@
  *   Softmax, scaling, masking and bias adds are not counted.
  */
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from '../../lib/rng';
+import { deriveSeed } from '../../primitives/rng';
 import type { WeightSpec, Weights } from '../types';
 import { linear } from './linear';
 

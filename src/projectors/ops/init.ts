@@ -4,7 +4,7 @@
  * in JavaScript, so the values are identical on every backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from '../../lib/rng';
+import { deriveSeed } from '../../primitives/rng';
 import type { Shape } from '../types';
 
 /** PyTorch nn.Linear / nn.Conv default: U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weight and bias. */

@@ -9,7 +9,7 @@ import { uniformFanIn } from './init';
  * The product x·Wᵀ for x [M, in] and a PyTorch-layout weight W [out, in], with its own gradient.
  *
  * Why not `tf.matMul(x, W, false, true)`: tfjs-wasm 4.22 runs transposed products through a naive
- * loop (see src/lib/wasm-matmul-transpose.ts), and even with the weight transposed first, autodiff
+ * loop (see src/runtime/wasm-matmul-transpose.ts), and even with the weight transposed first, autodiff
  * of a product transposes weight-sized tensors again in the backward pass. Here every product is
  * untransposed and only activation-sized tensors are transposed, which for a projector (M tokens ≪
  * in·out / (in + out)) is the cheap side. Measured on the 2-core VM (2026-11-27): a Linear(256, 512)

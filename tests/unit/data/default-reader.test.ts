@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultReader } from '../../../src/lib/data/default-reader';
+import { defaultReader } from '../../../src/data/default-reader';
 
 describe('defaultReader', () => {
   it('reads the committed files from public/ in Node', async () => {

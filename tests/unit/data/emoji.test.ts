@@ -1,11 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emojiSplit, loadEmoji, type EmojiData } from '../../../src/lib/data/emoji';
-import { nearestNeighbours } from '../../../src/lib/data/linalg';
-import { loadManifest } from '../../../src/lib/data/load';
-import { PUBLIC_DIR, fsReader } from '../../../src/lib/data/node-reader';
-import { captionRetrieval } from '../../../src/lib/data/retrieval';
+import { emojiSplit, loadEmoji, type EmojiData } from '../../../src/data/emoji';
+import { nearestNeighbours } from '../../../src/primitives/linalg';
+import { loadManifest } from '../../../src/data/load';
+import { PUBLIC_DIR, fsReader } from '../../../src/data/node-reader';
+import { captionRetrieval } from '../../../src/data/retrieval';
 
 describe('emoji dataset', () => {
   let data: EmojiData;

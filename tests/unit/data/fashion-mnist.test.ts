@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FASHION_CLASSES, fashionCaption } from '../../../src/lib/data/constants';
-import { loadFashionMnist, toPatches, type FashionData } from '../../../src/lib/data/fashion-mnist';
-import { ridgeFit, ridgePredict } from '../../../src/lib/data/linalg';
-import { fsReader } from '../../../src/lib/data/node-reader';
+import { FASHION_CLASSES, fashionCaption } from '../../../src/data/constants';
+import { loadFashionMnist, toPatches, type FashionData } from '../../../src/data/fashion-mnist';
+import { ridgeFit, ridgePredict } from '../../../src/primitives/linalg';
+import { fsReader } from '../../../src/data/node-reader';
 
 describe('Fashion-MNIST patches', () => {
   let data: FashionData;

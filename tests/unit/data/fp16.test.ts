@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFloat16, encodeFloat16, float32ToHalfBits, halfBitsToFloat32 } from '../../../src/lib/data/fp16';
+import { decodeFloat16, encodeFloat16, float32ToHalfBits, halfBitsToFloat32 } from '../../../src/primitives/fp16';
 
 describe('float16 codec', () => {
   it('encodes known values to their IEEE 754 binary16 bit patterns', () => {

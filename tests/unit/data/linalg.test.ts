@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   cholesky, cosineMatrix, nearestNeighbours, pairedRanks, pcaProject, retrievalScores, ridgeFit, ridgePredict, symmetricEigen,
-} from '../../../src/lib/data/linalg';
-import { createRng } from '../../../src/lib/rng';
+} from '../../../src/primitives/linalg';
+import { createRng } from '../../../src/primitives/rng';
 
 describe('linalg', () => {
   it('ridge with a tiny lambda recovers an exact linear map with intercept', () => {

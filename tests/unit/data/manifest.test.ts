@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../src/lib/data/checksum';
-import { loadBytes, loadFloat, loadJson, loadManifest, loadUint8 } from '../../../src/lib/data/load';
-import { parseManifest } from '../../../src/lib/data/manifest';
-import { PUBLIC_DIR, fsReader } from '../../../src/lib/data/node-reader';
-import type { ByteReader } from '../../../src/lib/data/reader';
+import { sha256Hex } from '../../../src/primitives/checksum';
+import { loadBytes, loadFloat, loadJson, loadManifest, loadUint8 } from '../../../src/data/load';
+import { parseManifest } from '../../../src/data/manifest';
+import { PUBLIC_DIR, fsReader } from '../../../src/data/node-reader';
+import type { ByteReader } from '../../../src/data/reader';
 
 const DATASETS = ['encoder', 'emoji', 'fashion-mnist'] as const;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadEmoji } from '../../../src/lib/data/emoji';
-import { fsReader } from '../../../src/lib/data/node-reader';
-import { fetchReader } from '../../../src/lib/data/reader';
+import { loadEmoji } from '../../../src/data/emoji';
+import { fsReader } from '../../../src/data/node-reader';
+import { fetchReader } from '../../../src/data/reader';
 
 describe('fetchReader (the browser path) with an injected fetch', () => {
   const disk = fsReader();

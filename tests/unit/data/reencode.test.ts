@@ -5,12 +5,12 @@
  * shared preprocessing and the committed artefacts together.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useBestBackend } from '../../../src/lib/backend';
-import { loadFloat, loadUint8 } from '../../../src/lib/data/load';
-import { loadEmoji, loadPca, type EmojiData, type PcaBasis } from '../../../src/lib/data/emoji';
-import { pcaProject } from '../../../src/lib/data/linalg';
-import { fsReader } from '../../../src/lib/data/node-reader';
-import { loadEncoder, type Encoder, type Encoding } from '../../../src/lib/encoder/mobilenet-v2';
+import { useBestBackend } from '../../../src/runtime/backend';
+import { loadFloat, loadUint8 } from '../../../src/data/load';
+import { loadEmoji, loadPca, type EmojiData, type PcaBasis } from '../../../src/data/emoji';
+import { pcaProject } from '../../../src/primitives/linalg';
+import { fsReader } from '../../../src/data/node-reader';
+import { loadEncoder, type Encoder, type Encoding } from '../../../src/runtime/encoder/mobilenet-v2';
 
 /** max |a − b| / max |b|: one number per comparison, insensitive to the features' scale. */
 function relativeMaxError(a: Float32Array, b: Float32Array): number {

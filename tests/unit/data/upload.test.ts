@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_UPLOAD_BYTES, checkDimensions, checkUpload, fitWithin, sniffImageType } from '../../../src/lib/encoder/upload';
+import { MAX_UPLOAD_BYTES, checkDimensions, checkUpload, fitWithin, sniffImageType } from '../../../src/runtime/encoder/upload';
 
 const PNG_HEAD = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
 const JPEG_HEAD = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]);

@@ -1,15 +1,15 @@
 /**
  * The wasm speed fixes must not change the arithmetic: transposed products routed through the fast
- * kernel (src/lib/wasm-matmul-transpose.ts) equal the same products with explicit transposes, and
+ * kernel (src/runtime/wasm-matmul-transpose.ts) equal the same products with explicit transposes, and
  * linear()'s own gradient (src/projectors/ops/linear.ts) equals the gradient tfjs derives for the
  * textbook x·Wᵀ + b.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { installWasmMatMulTranspose, isTransposeRouted } from '../../../src/lib/wasm-matmul-transpose';
+import { installWasmMatMulTranspose, isTransposeRouted } from '../../../src/runtime/wasm-matmul-transpose';
 import { l2Norm } from '../../../src/projectors/ops/l2norm';
 import { linear } from '../../../src/projectors/ops/linear';
-import { createRng } from '../../../src/lib/rng';
+import { createRng } from '../../../src/primitives/rng';
 import { relError, setupBackend } from './setup';
 
 const rng = createRng(11);

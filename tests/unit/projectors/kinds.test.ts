@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fnv1aFloat32 } from '../../../src/lib/rng';
+import { fnv1aFloat32 } from '../../../src/primitives/rng';
 import { clipLoss } from '../../../src/projectors/dual-projection';
 import { specsSize, weightsSize } from '../../../src/projectors/ops/common';
 import { getProjector, parseConfig } from '../../../src/projectors/registry';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSafetensors, parseSafetensorsMetadata, serializeSafetensors } from '../../../src/lib/safetensors';
+import { parseSafetensors, parseSafetensorsMetadata, serializeSafetensors } from '../../../src/primitives/safetensors';
 
 /** Build a file from a header object and a raw data section (header given as JSON text or object). */
 function build(header: unknown, data: Uint8Array = new Uint8Array(0), headerLenOverride?: bigint): Uint8Array {

@@ -2,7 +2,7 @@
  * Test helper: selects the tfjs wasm backend once per worker (the site's default backend, and
  * bit-identical between Node and Chromium; stack.md §5) and offers small comparison helpers.
  */
-import { useBestBackend } from '../../../src/lib/backend';
+import { useBestBackend } from '../../../src/runtime/backend';
 
 let ready: Promise<void> | undefined;
 

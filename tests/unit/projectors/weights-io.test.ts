@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { serializeSafetensors } from '../../../src/lib/safetensors';
+import { serializeSafetensors } from '../../../src/primitives/safetensors';
 import { spec as mlp, type Config as MlpConfig } from '../../../src/projectors/mlp';
 import { loadWeights, saveWeights, tensorsFromSafetensors, tensorsToSafetensors } from '../../../src/projectors/weights-io';
 import { setupBackend } from './setup';

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import raw from '../../../content/data/models.json';
-import { loadBibliography } from '../../../src/lib/build/bibliography';
-import { catalogueMismatches, loadCatalogue, parseModels, type CatalogueEntry } from '../../../src/lib/catalogue';
+import { loadBibliography } from '../../../src/site/build/bibliography';
+import { catalogueMismatches, loadCatalogue, parseModels, type CatalogueEntry } from '../../../src/reference/catalogue';
 
 const entries = loadCatalogue();
 const byId = (id: string): CatalogueEntry => {

@@ -1,7 +1,7 @@
 /** The claim ledger data: shape, counts per verdict, and the re-check evidence rules. */
 import { describe, expect, it } from 'vitest';
-import { claims, parseClaims, verdictCounts, watchedFigures } from '../../../components/reference/claims-data';
-import { loadBibliography } from '../../../src/lib/build/bibliography';
+import { claims, parseClaims, verdictCounts, watchedFigures } from '../../../src/reference/claims';
+import { loadBibliography } from '../../../src/site/build/bibliography';
 
 describe('claim ledger', () => {
   it('has the 40 claims of the shared ledger, C01 to C40 in article order', () => {

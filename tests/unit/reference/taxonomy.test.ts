@@ -1,8 +1,8 @@
 /** The taxonomy article's data and diagram: survey tally, counts per type, and the renderer contract. */
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import * as T from '../../../components/articles/taxonomy';
-import { loadCatalogue } from '../../../src/lib/catalogue';
+import * as T from '../../../src/reference/articles/taxonomy';
+import { loadCatalogue } from '../../../src/reference/catalogue';
 import { taxonomy } from '../../../src/figures/taxonomy';
 
 const env = () => ({ document: parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document });

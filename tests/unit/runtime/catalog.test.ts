@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { listCards } from '../../../notebooks/catalog';
-import { describeFields } from '../../../notebooks/config-codec';
+import { describeFields } from '../../../notebooks/runtime/config-codec';
 import { listNotebooks } from '../../../notebooks/registry';
 
 describe('notebook catalogue', () => {

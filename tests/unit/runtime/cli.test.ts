@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { main } from '../../../notebooks/cli';
+import { main } from '../../../notebooks/runtime/cli';
 
 const captured = (): { err: () => string; out: () => string } => {
   const err: string[] = [];

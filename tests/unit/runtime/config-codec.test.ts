@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { applyOverrides, cliCommand, configFromQuery, configToQuery, describeFields, parseFieldText } from '../../../notebooks/config-codec';
-import { notebook as fit } from '../../../notebooks/fit-linear-vs-mlp';
-import { notebook as budget } from '../../../notebooks/projector-budget';
+import { applyOverrides, cliCommand, configFromQuery, configToQuery, describeFields, parseFieldText } from '../../../notebooks/runtime/config-codec';
+import { notebook as fit } from '../../../notebooks/experiments/fit-linear-vs-mlp';
+import { notebook as budget } from '../../../notebooks/experiments/projector-budget';
 
 describe('config codec', () => {
   test('fields come from the zod schema: labels, kinds, bounds, options', () => {

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import pkg from '../../../package.json';
-import { loadBibliography, parseBibliography, requireEntry } from '../../../src/lib/build/bibliography';
-import { pageApa, pageBibtex, pageCslJson } from '../../../src/lib/cite-page';
-import type { PageCitation } from '../../../src/lib/page-citation';
+import { loadBibliography, parseBibliography, requireEntry } from '../../../src/site/build/bibliography';
+import { pageApa, pageBibtex, pageCslJson } from '../../../src/site/citation';
+import type { PageCitation } from '../../../src/site/citation';
 
 const page: PageCitation = {
   title: 'What is a projector?',

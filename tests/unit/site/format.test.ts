@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatFixed, formatGflop, formatInt, formatPercent, formatRatio, formatSeconds, formatShape, formatSig } from '../../../src/lib/format';
+import { formatBytes, formatCount, formatFixed, formatGflop, formatInt, formatPercent, formatRatio, formatSeconds, formatShape, formatSig } from '../../../src/primitives/format';
 
 describe('format', () => {
   it('formats the numbers the site shows', () => {

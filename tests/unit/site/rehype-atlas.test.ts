@@ -1,7 +1,7 @@
 import { compile } from '@mdx-js/mdx';
 import remarkMath from 'remark-math';
 import { describe, expect, it } from 'vitest';
-import { rehypeAtlas } from '../../../src/lib/build/rehype-atlas';
+import { rehypeAtlas } from '../../../src/site/build/rehype-atlas';
 
 /** Compile MDX through the plugin and return the frontmatter it records and the JS output. */
 async function run(source: string, path = '/repo/content/articles/test.mdx') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResultPathError, readResultNumber } from '../../../src/lib/result-path';
+import { ResultPathError, readResultNumber } from '../../../src/primitives/json-path';
 
 const record = {
   meta: { id: 'demo', seed: 7 },

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { parseSafetensors } from '../../../../src/lib/safetensors';
+import { parseSafetensors } from '../../../../src/primitives/safetensors';
 import type { Weights } from '../../../../src/projectors/types';
 
 export async function useWasm(): Promise<void> {

@@ -1,0 +1,77 @@
+/**
+ * Computed numbers and figure data for the article "What is a projector?". Everything here is
+ * derived from the projector library and its presets; nothing is typed by hand.
+ */
+import { summarizePreset } from '../preset-summary';
+
+/** CLIP ViT-L/14 at 336 px: the image side in pixels and the patch size (facts.md, CLIP notes). */
+export const IMAGE_SIDE = 336;
+export const PATCH = 14;
+/** The preset of NExT-GPT's image output head (facts.md NExT-GPT row). */
+const NEXTGPT_IMAGE_PRESET = 'nextgpt-image-output';
+export const GRID = IMAGE_SIDE / PATCH; // patches per side
+export const PATCHES = GRID * GRID; // patch tokens, CLS excluded
+export const WITH_CLS = PATCHES + 1; // what the ViT layer outputs
+
+export const llava15 = summarizePreset('llava-1.5-7b');
+export const llava15x13 = summarizePreset('llava-1.5-13b');
+export const llavaV1 = summarizePreset('llava-v1-7b');
+
+if (llava15.input?.vision[1] !== PATCHES) {
+  throw new Error(`LLaVA-1.5 preset input (${String(llava15.input?.vision[1])} tokens) disagrees with ${IMAGE_SIDE}/${PATCH} patches`);
+}
+
+const [, , visionWidth] = llava15.input.vision as [number, number, number];
+const [, outTokens, llmWidth] = (llava15.outputShape ?? []) as [number, number, number];
+
+/** Width of the vision features and of the LLM embeddings for LLaVA-1.5-7B. */
+export const DV = visionWidth;
+export const DM = llmWidth;
+export const OUT_TOKENS = outTokens;
+
+/** Parameters of each of the two Linear layers of mlp2x_gelu, computed the same way as paramCount. */
+export const FIRST_LINEAR = DV * DM + DM;
+export const SECOND_LINEAR = DM * DM + DM;
+if (FIRST_LINEAR + SECOND_LINEAR !== llava15.params) {
+  throw new Error('The per-layer split of the LLaVA-1.5 MLP does not add up to paramCount');
+}
+
+/** Figure 1: the five components, with LLaVA-1.5-7B's shapes on the input side. */
+export const pipelineData = {
+  stages: [
+    { key: 'encoder', role: 'encoder', label: 'Modality encoder', note: 'CLIP ViT-L/14-336', shape: [WITH_CLS, DV] },
+    { key: 'input-projector', role: 'input-projector', label: 'Input projector', note: 'two-layer MLP', shape: [OUT_TOKENS, DM], params: llava15.params, highlight: true },
+    { key: 'llm', role: 'llm', label: 'LLM backbone', note: 'Vicuna-7B' },
+    { key: 'output-projector', role: 'output-projector', label: 'Output projector', absent: true },
+    { key: 'generator', role: 'generator', label: 'Modality generator', absent: true },
+  ],
+  inputs: [{ key: 'text', label: 'Text tokens', to: 'llm' }],
+};
+
+/** Figure 2: projector parameters of real models, computed from the presets. */
+const BAR_PRESETS = [
+  'llava-v1-7b',
+  'llava-v1-13b',
+  'llava-1.5-7b',
+  'llava-1.5-13b',
+  'minigpt4-vicuna7b',
+  'minigpt4-vicuna13b',
+  'minigpt4-llama2',
+  'instructblip-vicuna7b',
+  'instructblip-vicuna13b',
+] as const;
+
+export const paramBars = {
+  rows: BAR_PRESETS.map((id) => {
+    const s = summarizePreset(id);
+    return { key: id, label: s.model, value: s.params, group: s.kind, highlight: id === 'llava-1.5-7b' };
+  }),
+};
+
+/** GILL maps CLIP's pooled embedding to a few LLM tokens (facts.md GILL row). */
+export const gill = summarizePreset('gill-input');
+
+/** Stable Diffusion v1.5's text condition, the target of NExT-GPT's image output head. */
+const nextgptImage = summarizePreset(NEXTGPT_IMAGE_PRESET);
+const [, sdTokens, sdWidth] = (nextgptImage.outputShape ?? []) as [number, number, number];
+export const sdCondition = [sdTokens, sdWidth] as const;
