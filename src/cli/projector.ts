@@ -11,8 +11,8 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { formatBytes, formatCount, formatGflop, formatInt, formatShape } from '../primitives/format';
+import { useBestBackend } from '../runtime/backend';
 import { getPreset, presets } from '../projectors/presets';
 import { getProjector, isKind, listKinds, parseConfig, type AnySpec } from '../projectors/registry';
 import type { InputShapes } from '../projectors/types';
@@ -111,18 +111,10 @@ function configArg(args: Args, spec: AnySpec): unknown {
   });
 }
 
+/** The site's own backend selection (wasm with the kernel patch; cpu only as a named fallback). */
 async function useBackend(): Promise<void> {
-  let ok = false;
-  try {
-    ok = await tf.setBackend('wasm');
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
-    io.err('note: the tfjs wasm backend did not initialise; falling back to the (slower) cpu backend\n');
-    await tf.setBackend('cpu');
-  }
-  await tf.ready();
+  const used = await useBestBackend('wasm');
+  if (used.backend !== 'wasm') io.err(`note: ${used.fallbackReason ?? 'the wasm backend did not initialise'}; using the (slower) cpu backend\n`);
 }
 
 function list(): void {
