@@ -20,24 +20,18 @@
  * instead of taking the hardest different-label one.
  */
 import { z } from 'zod';
+import { epochSeries, finite, intField, lastEpoch, levelSeries, marginField, retrievalCells, seedField, SHORT_RETRIEVAL, shortRetrievalFields, twoTowerFields } from '../toolkit/cards';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-
 export const schema = z
   .object({
-    seed: int(0, 2 ** 31 - 1).describe('Seed (initialisation and minibatches)'),
-    imageDims: int(4, 256).describe('Image input width (leading PCA components of 256)'),
-    textDims: int(4, 512).describe('Caption input width (seeded random projection of 512)'),
-    commonDim: int(4, 128).describe('Common-space width D'),
-    epochs: int(1, 60).describe('Epochs over the 1,529 training pairs'),
-    batchSize: int(16, 512).describe('Minibatch size'),
-    learningRate: z.number().gt(0).max(0.1).describe('Adam learning rate'),
+    seed: seedField('initialisation and minibatches'),
+    ...twoTowerFields,
     labelWeight: z.number().min(0).max(10).describe('Weight of the category cross-entropy'),
-    margin: z.number().min(0).max(2).describe('Triplet margin (cosine)'),
+    margin: marginField,
     adversaryWeight: z.number().min(0).max(5).describe('Gradient-reversal strength (× the λ schedule)'),
-    classifierHidden: int(2, 128).describe('Modality classifier hidden width'),
+    classifierHidden: intField(2, 128).describe('Modality classifier hidden width'),
   })
   .strict();
 
@@ -58,8 +52,6 @@ export const defaults: Config = {
   classifierHidden: 20, // the demo's first modality-classifier layer is 20 wide
 };
 
-const finite = z.number().finite();
-
 const epochSchema = z
   .object({
     epoch: z.number().int().positive(),
@@ -68,9 +60,7 @@ const epochSchema = z
     trainLoss: finite,
     /** The jointly trained modality classifier on the 764 held-out embeddings. */
     modalityAccuracy: finite,
-    recallAt1: finite,
-    recallAt10: finite,
-    medianRank: finite,
+    ...shortRetrievalFields,
     labelAccuracy: finite,
   })
   .strict();
@@ -90,7 +80,7 @@ const runSchema = z
 export const resultSchema = z
   .object({
     runs: z.array(runSchema).length(2),
-    chance: z.object({ modalityAccuracy: finite, recallAt1: finite, recallAt10: finite, medianRank: finite, labelAccuracy: finite }).strict(),
+    chance: z.object({ modalityAccuracy: finite, ...shortRetrievalFields, labelAccuracy: finite }).strict(),
   })
   .strict();
 
@@ -100,29 +90,20 @@ export type EpochResult = z.infer<typeof epochSchema>;
 
 function present(result: Result): ViewBlock[] {
   const rows: Cell[][] = result.runs.map((r, i) => {
-    const last = r.epochs.length - 1;
-    const e = r.epochs[last] as EpochResult;
-    const at = (f: keyof EpochResult) => `runs.${i}.epochs.${last}.${f}`;
+    const { epoch: e, key, at } = lastEpoch(r, i);
     return [
       r.label,
       num(e.modalityAccuracy, 'percent', at('modalityAccuracy')),
       num(r.lateModalityAccuracy, 'percent', `runs.${i}.lateModalityAccuracy`),
       num(r.probeAccuracy, 'percent', `runs.${i}.probeAccuracy`),
-      num(e.recallAt1, 'percent', at('recallAt1')),
-      num(e.recallAt10, 'percent', at('recallAt10')),
-      num(e.medianRank, 'sig3', at('medianRank')),
+      ...retrievalCells(e, key, SHORT_RETRIEVAL, 'sig3'),
       num(e.labelAccuracy, 'percent', at('labelAccuracy')),
     ];
   });
   const c = result.chance;
-  rows.push(['Chance', num(c.modalityAccuracy, 'percent', 'chance.modalityAccuracy'), num(c.modalityAccuracy, 'percent', 'chance.modalityAccuracy'), num(c.modalityAccuracy, 'percent', 'chance.modalityAccuracy'), num(c.recallAt1, 'percent', 'chance.recallAt1'), num(c.recallAt10, 'percent', 'chance.recallAt10'), num(c.medianRank, 'sig3', 'chance.medianRank'), num(c.labelAccuracy, 'percent', 'chance.labelAccuracy')]);
-  const curve = (metric: 'modalityAccuracy' | 'recallAt10') =>
-    result.runs.map((r) => ({
-      key: r.key,
-      label: r.label,
-      dashed: r.key === 'no-adversary',
-      points: r.epochs.map((e) => [e.epoch, e[metric]] as [number, number]),
-    }));
+  const chanceModality = num(c.modalityAccuracy, 'percent', 'chance.modalityAccuracy');
+  rows.push(['Chance', chanceModality, chanceModality, chanceModality, ...retrievalCells(c, 'chance', SHORT_RETRIEVAL, 'sig3'), num(c.labelAccuracy, 'percent', 'chance.labelAccuracy')]);
+  const epochsShown = result.runs[0]!.epochs.map((e) => e.epoch);
   return [
     {
       kind: 'table',
@@ -135,10 +116,7 @@ function present(result: Result): ViewBlock[] {
       figure: 'line',
       caption: 'Held-out accuracy of the modality classifier per epoch; 50% means it cannot tell image from text embeddings. With the adversary the game oscillates around 50%; without it the classifier stays near 100%.',
       data: {
-        series: [
-          ...curve('modalityAccuracy'),
-          { key: 'chance', label: 'Chance (50%)', dashed: true, points: result.runs[0]!.epochs.map((e) => [e.epoch, result.chance.modalityAccuracy] as [number, number]) },
-        ],
+        series: [...epochSeries(result.runs, 'modalityAccuracy', 'no-adversary'), levelSeries('chance', 'Chance (50%)', epochsShown, result.chance.modalityAccuracy)],
       },
       opts: { id: 'adv-modality', title: 'Modality classifier accuracy', xLabel: 'epoch', yLabel: 'accuracy', yFormat: { kind: 'percent', digits: 0 }, yDomain: [0, 1], showPoints: true },
     },
@@ -146,7 +124,7 @@ function present(result: Result): ViewBlock[] {
       kind: 'figure',
       figure: 'line',
       caption: 'Held-out image → caption R@10 per epoch (chance 10/382)',
-      data: { series: curve('recallAt10') },
+      data: { series: epochSeries(result.runs, 'recallAt10', 'no-adversary') },
       opts: { id: 'adv-r10', title: 'Caption retrieval R@10', xLabel: 'epoch', yLabel: 'R@10', yFormat: { kind: 'percent', digits: 0 }, showPoints: true },
     },
   ];

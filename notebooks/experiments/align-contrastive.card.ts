@@ -31,19 +31,18 @@
  */
 import { z } from 'zod';
 import { formatFixed, formatInt, formatPercent } from '../../src/primitives/format';
+import { finite, intField, learningRateField, points, retrievalCells, seedField, SHORT_RETRIEVAL } from '../toolkit/cards';
 import { chanceRetrieval, retrievalSchema, sampledSteps, type Retrieval } from '../toolkit/retrieval';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-
 export const schema = z
   .object({
-    seed: int(0, 2 ** 31 - 1).describe('Seed (initialisation, minibatches and the control permutation)'),
-    steps: int(1, 3000).describe('Adam steps per run'),
-    batchSize: int(4, 1024).describe('Batch size B (pairs per InfoNCE batch)'),
-    embedDim: int(2, 512).describe('Joint embedding width E'),
-    learningRate: z.number().gt(0).max(0.1).describe('Adam learning rate'),
+    seed: seedField('initialisation, minibatches and the control permutation'),
+    steps: intField(1, 3000).describe('Adam steps per run'),
+    batchSize: intField(4, 1024).describe('Batch size B (pairs per InfoNCE batch)'),
+    embedDim: intField(2, 512).describe('Joint embedding width E'),
+    learningRate: learningRateField(),
     temperature: z.enum(['learned', 'fixed']).describe('Temperature τ: learned (clamped at 1/τ ≤ 100, as CLIP) or fixed'),
     initTemperature: z.number().min(0.01).max(1).describe('Initial (or fixed) temperature τ₀'),
     sweep: z.enum(['none', 'temperature', 'batch']).describe('Extra runs: none, a temperature sweep or a batch-size sweep'),
@@ -82,8 +81,6 @@ export const BATCH_SWEEP = [16, 64, 256] as const;
 export const HEATMAP_SIZE = 12;
 /** CLIP's cap on the logit multiplier 1/τ (radford2021learning §2.5). */
 export const MAX_LOGIT_SCALE = 100;
-
-const finite = z.number().finite();
 
 /** Sampled steps of the training curve: about 30 points, always including the first and last step. */
 export const curveSteps = (steps: number): number[] => sampledSteps(steps, 30);
@@ -132,12 +129,8 @@ export function shortLabel(label: string): string {
 }
 
 const runCells = (r: RunResult, key: string): Cell[] => [
-  num(r.imageToText.recallAt1, 'percent', `${key}.imageToText.recallAt1`),
-  num(r.imageToText.recallAt10, 'percent', `${key}.imageToText.recallAt10`),
-  num(r.imageToText.medianRank, 'sig4', `${key}.imageToText.medianRank`),
-  num(r.textToImage.recallAt1, 'percent', `${key}.textToImage.recallAt1`),
-  num(r.textToImage.recallAt10, 'percent', `${key}.textToImage.recallAt10`),
-  num(r.textToImage.medianRank, 'sig4', `${key}.textToImage.medianRank`),
+  ...retrievalCells(r.imageToText, `${key}.imageToText`, SHORT_RETRIEVAL),
+  ...retrievalCells(r.textToImage, `${key}.textToImage`, SHORT_RETRIEVAL),
   num(r.finalTemperature, 'sig3', `${key}.finalTemperature`),
 ];
 
@@ -145,16 +138,8 @@ const COLUMNS = ['Run', 'i→t R@1', 'i→t R@10', 'i→t median rank', 't→i R
 
 function present(result: Result, config: Config): ViewBlock[] {
   const chance = result.chance;
-  const chanceRow: Cell[] = [
-    `Chance (${result.testPairs} candidates)`,
-    num(chance.recallAt1, 'percent', 'chance.recallAt1'),
-    num(chance.recallAt10, 'percent', 'chance.recallAt10'),
-    num(chance.medianRank, 'sig4', 'chance.medianRank'),
-    num(chance.recallAt1, 'percent', 'chance.recallAt1'),
-    num(chance.recallAt10, 'percent', 'chance.recallAt10'),
-    num(chance.medianRank, 'sig4', 'chance.medianRank'),
-    '—',
-  ];
+  const chanceCells = retrievalCells(chance, 'chance', SHORT_RETRIEVAL);
+  const chanceRow: Cell[] = [`Chance (${result.testPairs} candidates)`, ...chanceCells, ...chanceCells, '—'];
   const main = result.runs[0];
   const blocks: ViewBlock[] = [
     {
@@ -168,8 +153,8 @@ function present(result: Result, config: Config): ViewBlock[] {
       caption: 'Recall at 5, both directions',
       columns: ['Run', 'i→t R@5', 't→i R@5'],
       rows: [
-        ...result.runs.map((r, i): Cell[] => [r.label, num(r.imageToText.recallAt5, 'percent', `runs.${i}.imageToText.recallAt5`), num(r.textToImage.recallAt5, 'percent', `runs.${i}.textToImage.recallAt5`)]),
-        ['Chance', num(chance.recallAt5, 'percent', 'chance.recallAt5'), num(chance.recallAt5, 'percent', 'chance.recallAt5')],
+        ...result.runs.map((r, i): Cell[] => [r.label, ...retrievalCells(r.imageToText, `runs.${i}.imageToText`, ['recallAt5']), ...retrievalCells(r.textToImage, `runs.${i}.textToImage`, ['recallAt5'])]),
+        ['Chance', ...retrievalCells(chance, 'chance', ['recallAt5']), ...retrievalCells(chance, 'chance', ['recallAt5'])],
       ],
     },
     {
@@ -185,8 +170,8 @@ function present(result: Result, config: Config): ViewBlock[] {
       caption: `Symmetric InfoNCE loss on each training batch (before its step); ln B = ${formatFixed(result.chanceLoss, 2)} is the loss of embeddings that ignore the pairing`,
       data: {
         series: [
-          { key: 'model', label: main ? main.label : 'model', points: result.curve.step.map((s, j) => [s, result.curve.loss[j] as number] as [number, number]) },
-          { key: 'control', label: 'Control: shuffled pairs', dashed: true, points: result.curve.step.map((s, j) => [s, result.curve.controlLoss[j] as number] as [number, number]) },
+          { key: 'model', label: main ? main.label : 'model', points: points(result.curve.step, result.curve.loss) },
+          { key: 'control', label: 'Control: shuffled pairs', dashed: true, points: points(result.curve.step, result.curve.controlLoss) },
         ],
       },
       opts: { id: 'align-contrastive-loss', title: 'Training loss', xLabel: 'Adam step', yLabel: 'InfoNCE loss', yFormat: { kind: 'sig', digits: 3 } },
@@ -197,7 +182,7 @@ function present(result: Result, config: Config): ViewBlock[] {
       kind: 'figure',
       figure: 'line',
       caption: 'The learned temperature τ = 1 / exp(logit_scale) during training',
-      data: { series: [{ key: 'tau', label: 'τ', points: result.curve.step.map((s, j) => [s, result.curve.temperature[j] as number] as [number, number]) }] },
+      data: { series: [{ key: 'tau', label: 'τ', points: points(result.curve.step, result.curve.temperature) }] },
       opts: { id: 'align-contrastive-tau', title: 'Learned temperature', xLabel: 'Adam step', yLabel: 'τ', yFormat: { kind: 'sig', digits: 3 } },
     });
   }

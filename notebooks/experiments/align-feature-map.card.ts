@@ -35,26 +35,23 @@
  */
 import { z } from 'zod';
 import { formatSig } from '../../src/primitives/format';
+import { finite, FULL_IMAGE_DIM, FULL_TEXT_DIM, intField, learningRateField, points, retrievalCells, seedField } from '../toolkit/cards';
 import { chanceRetrieval, retrievalSchema, sampledSteps, type Retrieval } from '../toolkit/retrieval';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-
-/** Widths of the committed artefacts (public/data/emoji manifest): PCA-256 image features, 512-d caption embeddings. */
-export const FULL_IMAGE_DIM = 256;
-export const FULL_TEXT_DIM = 512;
+export { FULL_IMAGE_DIM, FULL_TEXT_DIM };
 
 export const schema = z
   .object({
-    seed: int(0, 2 ** 31 - 1).describe('Seed (initialisation, minibatches and the control permutation)'),
-    steps: int(1, 3000).describe('Adam steps per projector'),
-    batchSize: int(8, 1529).describe('Minibatch size (pairs per step)'),
-    learningRate: z.number().gt(0).max(0.1).describe('Adam learning rate'),
+    seed: seedField('initialisation, minibatches and the control permutation'),
+    steps: intField(1, 3000).describe('Adam steps per projector'),
+    batchSize: intField(8, 1529).describe('Minibatch size (pairs per step)'),
+    learningRate: learningRateField(),
     loss: z.enum(['cosine', 'mse']).describe('Training loss (cosine: 1 − cos; mse: squared error to the unit caption vector)'),
-    rank: int(1, 256).describe('Low-rank projector rank r'),
-    imageDims: int(8, FULL_IMAGE_DIM).describe(`Image input width Di (leading PCA components of ${FULL_IMAGE_DIM})`),
-    textDims: int(8, FULL_TEXT_DIM).describe(`Caption target width Dt (seeded random projection of ${FULL_TEXT_DIM}; ${FULL_TEXT_DIM} = the raw embeddings)`),
+    rank: intField(1, 256).describe('Low-rank projector rank r'),
+    imageDims: intField(8, FULL_IMAGE_DIM).describe(`Image input width Di (leading PCA components of ${FULL_IMAGE_DIM})`),
+    textDims: intField(8, FULL_TEXT_DIM).describe(`Caption target width Dt (seeded random projection of ${FULL_TEXT_DIM}; ${FULL_TEXT_DIM} = the raw embeddings)`),
   })
   .strict();
 
@@ -79,12 +76,6 @@ export const defaults: Config = {
   textDims: 96, // 512-d caption embeddings, seeded random projection (set 512 for the raw ones)
 };
 
-/** Number of image–caption pairs in each fixed split (public/data/emoji manifest). */
-export const TRAIN_PAIRS = 1529;
-export const TEST_PAIRS = 382;
-export const RECALL_KS = [1, 5, 10] as const;
-
-const finite = z.number().finite();
 const fraction = z.number().min(0).max(1);
 
 /** Sampled steps of the loss curves: about 15 points, always including the first and last step. */
@@ -121,18 +112,13 @@ export const resultSchema = z
 
 export type Result = z.infer<typeof resultSchema>;
 
-const retrievalCells = (r: Retrieval, key: string): Cell[] => [
-  num(r.recallAt1, 'percent', `${key}.recallAt1`),
-  num(r.recallAt5, 'percent', `${key}.recallAt5`),
-  num(r.recallAt10, 'percent', `${key}.recallAt10`),
-  num(r.medianRank, 'sig4', `${key}.medianRank`),
-];
+const ALL_RETRIEVAL = ['recallAt1', 'recallAt5', 'recallAt10', 'medianRank'] as const;
 
 function present(result: Result, config: Config): ViewBlock[] {
   const rows: Cell[][] = result.models.map((m, i) => [
     m.label,
     num(m.params, 'int', `models.${i}.params`),
-    ...retrievalCells(m.retrieval, `models.${i}.retrieval`),
+    ...retrievalCells(m.retrieval, `models.${i}.retrieval`, ALL_RETRIEVAL),
     num(m.testCosine, 'fixed4', `models.${i}.testCosine`),
   ]);
   rows.push([
@@ -144,7 +130,7 @@ function present(result: Result, config: Config): ViewBlock[] {
     num(result.ridge.medianRank, 'sig4', 'ridge.medianRank'),
     '—',
   ]);
-  rows.push([`Chance (${result.testPairs} candidates)`, '—', ...retrievalCells(result.chance, 'chance'), '—']);
+  rows.push([`Chance (${result.testPairs} candidates)`, '—', ...retrievalCells(result.chance, 'chance', ALL_RETRIEVAL), '—']);
   const lossName = config.loss === 'cosine' ? '1 − cos' : 'MSE';
   return [
     {
@@ -171,8 +157,8 @@ function present(result: Result, config: Config): ViewBlock[] {
       caption: `Loss (${lossName}) per Adam step: solid on the step's training minibatch, dashed on the held-out pairs`,
       data: {
         series: result.models.flatMap((m) => [
-          { key: `${m.kind}-train`, label: `${m.label} (train)`, points: m.curve.step.map((s, j) => [s, m.curve.train[j] as number] as [number, number]) },
-          { key: `${m.kind}-test`, label: `${m.label} (test)`, dashed: true, points: m.curve.step.map((s, j) => [s, m.curve.test[j] as number] as [number, number]) },
+          { key: `${m.kind}-train`, label: `${m.label} (train)`, points: points(m.curve.step, m.curve.train) },
+          { key: `${m.kind}-test`, label: `${m.label} (test)`, dashed: true, points: points(m.curve.step, m.curve.test) },
         ]),
       },
       opts: { id: 'align-map-loss', title: 'Training and held-out loss', xLabel: 'Adam step', yLabel: lossName, yFormat: { kind: 'sig', digits: 3 } },

@@ -7,20 +7,16 @@
  * a projector sees X as [1, B, Di] (batch 1, B tokens) and returns [1, B, Dt].
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadEmoji } from '../../src/data';
-import { defaultReader } from '../../src/data/default-reader';
-import { pairedRanks } from '../../src/primitives/linalg';
 import { createRng, deriveSeed } from '../../src/primitives/rng';
 import { l2Norm } from '../../src/projectors/ops/l2norm';
 import { getProjector } from '../../src/projectors/registry';
-import { card, chanceRetrieval, curveSteps, FULL_IMAGE_DIM, FULL_TEXT_DIM, type Config, type ModelResult, type Result, type Retrieval } from './align-feature-map.card';
-import { gatherRows, leadingColumns, randomProjection, unitRows } from '../toolkit/emoji-prep';
-import { retrievalFromRanks } from '../toolkit/retrieval';
-import { readScalar, toVariables } from '../toolkit/training';
-import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from '../types';
+import { card, chanceRetrieval, curveSteps, type Config, type ModelResult, type Result, type Retrieval } from './align-feature-map.card';
+import { loadEmojiParts, prepareEmojiPairs, shuffledRows, type EmojiPairs } from '../toolkit/emoji-prep';
+import { retrievalFromSimilarity } from '../toolkit/retrieval';
+import { readFloat64, readScalar, runTraining, StepProgress, type Variables } from '../toolkit/training';
+import { defineNotebook, type RunContext } from '../types';
 
 export { chanceRetrieval, curveSteps, defaults, type Config, type Result } from './align-feature-map.card';
-
 
 interface Student {
   kind: ModelResult['kind'];
@@ -40,12 +36,6 @@ function students(cfg: Config): Student[] {
     { kind: 'low-rank', projector: 'low-rank', label: `Low-rank (r = ${cfg.rank})`, cfg: { ...io, rank: cfg.rank }, shuffled: false },
     { kind: 'linear-shuffled', projector: 'linear', label: 'Control: linear on shuffled pairs', cfg: io, shuffled: true },
   ];
-}
-
-interface Split {
-  x: tf.Tensor2D; // [n, Di], scaled
-  y: tf.Tensor2D; // [n, Dt], unit rows
-  n: number;
 }
 
 /**
@@ -80,120 +70,74 @@ async function retrieval(pred: tf.Tensor2D, y: tf.Tensor2D): Promise<Retrieval> 
     const t = y.div(l2Norm(y, -1, true));
     return tf.matMul(p, t, false, true); // [n, Dt] × [n, Dt]ᵀ → [n, n]
   });
-  const values = Float64Array.from(await sim.data());
-  sim.dispose();
-  const n = pred.shape[0];
-  return retrievalFromRanks(pairedRanks(values, n));
+  return retrievalFromSimilarity(await readFloat64(sim), pred.shape[0]);
 }
 
-async function trainOne(
-  student: Student,
-  cfg: Config,
-  data: { train: Split; test: Split; shuffledY: tf.Tensor2D; schedule: Int32Array },
-  ctx: RunContext,
-  progress: { done: number; total: number },
-): Promise<ModelResult> {
+function trainOne(student: Student, cfg: Config, data: { pairs: EmojiPairs; shuffledY: tf.Tensor2D; schedule: Int32Array }, progress: StepProgress): Promise<ModelResult> {
   const spec = getProjector(student.projector);
   const pcfg = spec.schema.parse(student.cfg);
-  const init = spec.init(pcfg, deriveSeed(cfg.seed, `init.${student.kind}`));
-  const { vars, list: varList } = toVariables(init);
-  const optimizer = tf.train.adam(cfg.learningRate);
-  const targets = student.shuffled ? data.shuffledY : data.train.y;
+  const { train, test } = data.pairs;
+  const targets = student.shuffled ? data.shuffledY : train.text;
   const sampled = new Set(curveSteps(cfg.steps));
   const curve = { step: [] as number[], train: [] as number[], test: [] as number[] };
   // [B, Di] → [1, B, Di] → projector → [1, B, Dt] → [B, Dt]
-  const predict = (x: tf.Tensor2D): tf.Tensor2D =>
-    tf.tidy(() => spec.apply(pcfg, vars, { vision: x.reshape([1, x.shape[0], cfg.imageDims]) as tf.Tensor3D }).tokens.reshape([x.shape[0], cfg.textDims]) as tf.Tensor2D);
-  try {
-    for (let step = 1; step <= cfg.steps; step += 1) {
-      const wanted = sampled.has(step);
+  const predict = (vars: Variables<'model'>, x: tf.Tensor2D): tf.Tensor2D =>
+    tf.tidy(() => spec.apply(pcfg, vars.model, { vision: x.reshape([1, x.shape[0], cfg.imageDims]) as tf.Tensor3D }).tokens.reshape([x.shape[0], cfg.textDims]) as tf.Tensor2D);
+  return runTraining({
+    weights: { model: spec.init(pcfg, deriveSeed(cfg.seed, `init.${student.kind}`)) },
+    optimizer: () => tf.train.adam(cfg.learningRate),
+    steps: cfg.steps,
+    // The loss is the minibatch loss before this step's update, as training logs usually report it.
+    loss: (step, vars) => {
       const idx = tf.tensor1d(data.schedule.subarray((step - 1) * cfg.batchSize, step * cfg.batchSize), 'int32');
-      // The loss is the minibatch loss before this step's update, as training logs usually report it.
-      const loss = optimizer.minimize(() => lossOf(cfg.loss, predict(tf.gather(data.train.x, idx)), tf.gather(targets, idx)), wanted, varList);
-      idx.dispose();
-      if (wanted && loss) {
-        curve.step.push(step);
-        curve.train.push(await readScalar(loss));
-        curve.test.push(await readScalar(tf.tidy(() => lossOf(cfg.loss, predict(data.test.x), data.test.y))));
+      return lossOf(cfg.loss, predict(vars, tf.gather(train.image, idx)), tf.gather(targets, idx));
+    },
+    readLoss: (step) => sampled.has(step),
+    afterStep: async (step, loss, vars) => {
+      if (loss === undefined) return;
+      curve.step.push(step);
+      curve.train.push(loss);
+      curve.test.push(await readScalar(tf.tidy(() => lossOf(cfg.loss, predict(vars, test.image), test.text))));
+    },
+    progress,
+    message: (step) => `${student.label}: step ${step} of ${cfg.steps}`,
+    finish: async (vars) => {
+      const pred = predict(vars, test.image);
+      try {
+        const testCosine = await readScalar(tf.tidy(() => pred.mul(test.text).sum(-1).div(l2Norm(pred, -1).add(1e-12)).mean()));
+        return { kind: student.kind, label: student.label, params: spec.paramCount(pcfg), curve, testCosine, retrieval: await retrieval(pred, test.text) };
+      } finally {
+        pred.dispose();
       }
-      progress.done += 1;
-      if (step % 10 === 0 || step === cfg.steps) {
-        ctx.onProgress(progress.done / progress.total, `${student.label}: step ${step} of ${cfg.steps}`);
-        await yieldToEventLoop();
-        throwIfAborted(ctx.signal);
-      }
-    }
-    const pred = predict(data.test.x);
-    try {
-      const testCosine = await readScalar(tf.tidy(() => pred.mul(data.test.y).sum(-1).div(l2Norm(pred, -1).add(1e-12)).mean()));
-      return { kind: student.kind, label: student.label, params: spec.paramCount(pcfg), curve, testCosine, retrieval: await retrieval(pred, data.test.y) };
-    } finally {
-      pred.dispose();
-    }
-  } finally {
-    optimizer.dispose();
-    varList.forEach((v) => v.dispose());
-  }
+    },
+  });
 }
 
 async function run(cfg: Config, ctx: RunContext): Promise<Result> {
-  throwIfAborted(ctx.signal);
-  ctx.onProgress(0, 'loading emoji features');
-  const emoji = await loadEmoji(await defaultReader(), ['pooled', 'use']);
-  throwIfAborted(ctx.signal);
-  const pooled = emoji.pooled?.data;
-  const use = emoji.use?.data;
-  if (!pooled || !use) throw new Error('align-feature-map: the emoji pooled features or caption embeddings did not load');
-  const widths = [emoji.pooled?.shape[1], emoji.use?.shape[1]];
-  if (widths[0] !== FULL_IMAGE_DIM || widths[1] !== FULL_TEXT_DIM) {
-    throw new Error(`align-feature-map: expected ${FULL_IMAGE_DIM}-d image features and ${FULL_TEXT_DIM}-d caption embeddings, the data has ${widths.join(' and ')}`);
-  }
-  const { train: trainIdx, test: testIdx } = emoji.split;
-  const di = cfg.imageDims;
-  const dt = cfg.textDims;
-
-  // Narrower inputs keep a default run inside the browser budget (the matrix products dominate; the
-  // same convention as align-adversarial): the leading Di PCA components (the artefact is
-  // PCA-ordered), and a seeded Gaussian random projection of the captions to Dt, renormalised to unit
-  // length (Johnson–Lindenstrauss: cosines, and so the ranking, are roughly preserved).
-  const images = leadingColumns(pooled, FULL_IMAGE_DIM, di);
-  const captions = dt === FULL_TEXT_DIM ? use : unitRows(randomProjection(use, FULL_TEXT_DIM, dt, cfg.seed), dt);
-
-  // One scalar for all inputs: the RMS entry of the train images (PCA's relative scales are kept).
-  const trainRaw = gatherRows(images, di, trainIdx);
-  let sumSq = 0;
-  for (const v of trainRaw) sumSq += v * v;
-  const inputScale = Math.fround(Math.sqrt(sumSq / trainRaw.length));
-
-  const split = (idx: readonly number[], raw: Float32Array): Split =>
-    tf.tidy(() => ({
-      x: tf.tensor2d(raw, [idx.length, di]).div(inputScale) as tf.Tensor2D,
-      y: tf.tensor2d(gatherRows(captions, dt, idx), [idx.length, dt]),
-      n: idx.length,
-    }));
-  const train = split(trainIdx, trainRaw);
-  const test = split(testIdx, gatherRows(images, di, testIdx));
-  // The control's targets: train captions under a seeded permutation of the train rows.
-  const perm = createRng(deriveSeed(cfg.seed, 'shuffled-pairs')).shuffle(Array.from({ length: train.n }, (_, i) => i));
-  const shuffledY = tf.tidy(() => tf.gather(train.y, tf.tensor1d(perm, 'int32')));
-  const schedule = batchSchedule(cfg, train.n);
+  const emoji = await loadEmojiParts('align-feature-map', ['pooled', 'use'], ctx);
+  // X is divided by one scalar, the RMS entry of the train images (PCA's relative scales are kept);
+  // the captions, randomly projected to Dt, are renormalised to unit length.
+  const pairs = prepareEmojiPairs(emoji, { seed: cfg.seed, imageDims: cfg.imageDims, textDims: cfg.textDims, image: 'rms', text: 'unit' });
+  const shuffledY = shuffledRows(pairs.train.text, cfg.seed);
+  const schedule = batchSchedule(cfg, pairs.train.n);
   try {
     const list = students(cfg);
-    const progress = { done: 0, total: list.length * cfg.steps };
+    const progress = new StepProgress(ctx, list.length * cfg.steps, 10);
     const models: ModelResult[] = [];
-    for (const s of list) models.push(await trainOne(s, cfg, { train, test, shuffledY, schedule }, ctx, progress));
+    for (const s of list) models.push(await trainOne(s, cfg, { pairs, shuffledY, schedule }, progress));
     const ridge = emoji.details.retrieval;
     ctx.onProgress(1, 'done');
     return {
-      trainPairs: train.n,
-      testPairs: test.n,
-      inputScale,
+      trainPairs: pairs.train.n,
+      testPairs: pairs.test.n,
+      inputScale: pairs.trainRms.image,
       models,
-      chance: chanceRetrieval(test.n),
+      chance: chanceRetrieval(pairs.test.n),
       ridge: { lambda: ridge.lambda, recallAt1: ridge.paired.recallAt1, recallAt10: ridge.paired.recallAt10, medianRank: ridge.paired.medianRank },
     };
   } finally {
-    tf.dispose([train.x, train.y, test.x, test.y, shuffledY]);
+    pairs.dispose();
+    shuffledY.dispose();
   }
 }
 

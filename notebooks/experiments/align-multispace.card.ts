@@ -21,21 +21,15 @@
  * Shapes: image rows [1, B, Di], caption rows [1, B, Dt] (batch 1, B rows as tokens) → [B, D].
  */
 import { z } from 'zod';
+import { epochSeries, finite, lastEpoch, marginField, retrievalCells, seedField, SHORT_RETRIEVAL, shortRetrievalFields, twoTowerFields } from '../toolkit/cards';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-
 export const schema = z
   .object({
-    seed: int(0, 2 ** 31 - 1).describe('Seed (initialisation, projection and minibatches)'),
-    imageDims: int(4, 256).describe('Image input width (leading PCA components of 256)'),
-    textDims: int(4, 512).describe('Caption input width (seeded random projection of 512)'),
-    commonDim: int(4, 128).describe('Common-space width D'),
-    epochs: int(1, 60).describe('Epochs over the 1,529 training pairs'),
-    batchSize: int(16, 512).describe('Minibatch size'),
-    learningRate: z.number().gt(0).max(0.1).describe('Adam learning rate'),
-    margin: z.number().min(0).max(2).describe('Triplet margin (cosine)'),
+    seed: seedField('initialisation, projection and minibatches'),
+    ...twoTowerFields,
+    margin: marginField,
     distributionWeight: z.number().min(0).max(100).describe('Weight of the Gaussian moment-matching loss'),
   })
   .strict();
@@ -55,15 +49,11 @@ export const defaults: Config = {
   distributionWeight: 1, // measured: 1 keeps retrieval level with feature-only; 10 slowed it (R@10 17 % vs 26 % after 6 epochs)
 };
 
-const finite = z.number().finite();
-
 const epochSchema = z
   .object({
     epoch: z.number().int().nonnegative(),
     trainLoss: finite,
-    recallAt1: finite,
-    recallAt10: finite,
-    medianRank: finite,
+    ...shortRetrievalFields,
     /** Fréchet distance between Gaussians fitted to the unit-normalised held-out image and caption embeddings. */
     frechet: finite,
     /** ‖μ_img − μ_txt‖ of the same embeddings: the "modality gap". */
@@ -83,7 +73,7 @@ const runSchema = z
 export const resultSchema = z
   .object({
     runs: z.array(runSchema).length(2),
-    chance: z.object({ recallAt1: finite, recallAt10: finite, medianRank: finite }).strict(),
+    chance: z.object(shortRetrievalFields).strict(),
   })
   .strict();
 
@@ -93,28 +83,17 @@ export type EpochResult = z.infer<typeof epochSchema>;
 
 function present(result: Result): ViewBlock[] {
   const rows: Cell[][] = result.runs.map((r, i) => {
-    const last = r.epochs.length - 1;
-    const e = r.epochs[last] as EpochResult;
-    const at = (f: keyof EpochResult) => `runs.${i}.epochs.${last}.${f}`;
+    const { epoch: e, key, at } = lastEpoch(r, i);
     return [
       r.label,
-      num(e.recallAt1, 'percent', at('recallAt1')),
-      num(e.recallAt10, 'percent', at('recallAt10')),
-      num(e.medianRank, 'sig3', at('medianRank')),
+      ...retrievalCells(e, key, SHORT_RETRIEVAL, 'sig3'),
       num(r.epochs[0]!.frechet, 'sig3', `runs.${i}.epochs.0.frechet`),
       num(e.frechet, 'sig3', at('frechet')),
       num(e.meanGap, 'sig3', at('meanGap')),
     ];
   });
-  const c = result.chance;
-  rows.push(['Chance', num(c.recallAt1, 'percent', 'chance.recallAt1'), num(c.recallAt10, 'percent', 'chance.recallAt10'), num(c.medianRank, 'sig3', 'chance.medianRank'), '—', '—', '—']);
-  const curve = (metric: 'frechet' | 'recallAt10') =>
-    result.runs.map((r) => ({
-      key: r.key,
-      label: r.label,
-      dashed: r.key === 'feature',
-      points: r.epochs.map((e) => [e.epoch, e[metric]] as [number, number]),
-    }));
+  rows.push(['Chance', ...retrievalCells(result.chance, 'chance', SHORT_RETRIEVAL, 'sig3'), '—', '—', '—']);
+  const curve = (metric: 'frechet' | 'recallAt10') => epochSeries(result.runs, metric, 'feature');
   return [
     {
       kind: 'table',

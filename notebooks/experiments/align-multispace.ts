@@ -6,25 +6,18 @@
  * [B, D]; batch moments μ [D], Σ [D, D] of the unit-normalised embeddings.
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadEmoji } from '../../src/data';
-import { defaultReader } from '../../src/data/default-reader';
-import { columnMeans, matmul, pairedRanks, retrievalScores, symmetricEigen } from '../../src/primitives/linalg';
-import { createRng, deriveSeed } from '../../src/primitives/rng';
+import { columnMeans, matmul, symmetricEigen } from '../../src/primitives/linalg';
+import { deriveSeed } from '../../src/primitives/rng';
 import { getProjector } from '../../src/projectors/registry';
 import { card, type Config, type EpochResult, type Result, type RunResult } from './align-multispace.card';
-import { leadingColumns, randomProjection, standardise } from '../toolkit/emoji-prep';
-import { readScalar, toVariables } from '../toolkit/training';
-import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from '../types';
+import { epochBatches, type EpochBatch } from '../toolkit/batches';
+import { loadEmojiParts, prepareEmojiPairs, type EmojiPairs } from '../toolkit/emoji-prep';
+import { tripletHinge, unitLength } from '../toolkit/losses';
+import { chanceRetrieval, retrievalFromSimilarity, shortRetrieval } from '../toolkit/retrieval';
+import { runTraining, StepProgress, type Variables } from '../toolkit/training';
+import { defineNotebook, type RunContext } from '../types';
 
 export { defaults, type Config, type Result } from './align-multispace.card';
-
-interface Split {
-  image: tf.Tensor2D;
-  text: tf.Tensor2D;
-  n: number;
-}
-
-const unit = (x: tf.Tensor2D): tf.Tensor2D => x.div(x.norm('euclidean', 1, true).add(1e-8));
 
 /** Mean [D] and (biased) covariance [D, D] of the rows of x [n, D], differentiable. */
 function moments(x: tf.Tensor2D): { mean: tf.Tensor1D; cov: tf.Tensor2D } {
@@ -78,130 +71,85 @@ function frechet(a: Float32Array, b: Float32Array, n: number, d: number): { frec
   return { frechet: Math.max(0, gap2 + trace - 2 * cross), meanGap: Math.sqrt(gap2) };
 }
 
-async function trainOne(
-  mode: RunResult['key'],
-  cfg: Config,
-  data: { train: Split; test: Split },
-  ctx: RunContext,
-  progress: { done: number; total: number },
-): Promise<RunResult> {
+function trainOne(mode: RunResult['key'], cfg: Config, pairs: EmojiPairs, progress: StepProgress): Promise<RunResult> {
   const spec = getProjector('linear');
   const d = cfg.commonDim;
+  const { train, test } = pairs;
   const pcfg = {
-    image: spec.schema.parse({ visionDim: data.train.image.shape[1], llmDim: d }),
-    text: spec.schema.parse({ visionDim: data.train.text.shape[1], llmDim: d }),
+    image: spec.schema.parse({ visionDim: train.image.shape[1], llmDim: d }),
+    text: spec.schema.parse({ visionDim: train.text.shape[1], llmDim: d }),
   };
-  // The same initial weights and minibatches in both runs: they differ only by the distribution loss.
-  const vars: Record<'image' | 'text', Record<string, tf.Variable>> = {
-    image: toVariables(spec.init(pcfg.image, deriveSeed(cfg.seed, 'init.image'))).vars,
-    text: toVariables(spec.init(pcfg.text, deriveSeed(cfg.seed, 'init.text'))).vars,
-  };
-  const varList = [...Object.values(vars.image), ...Object.values(vars.text)];
-  const embed = (x: tf.Tensor2D, modality: 'image' | 'text'): tf.Tensor2D => {
+  type Tower = keyof typeof pcfg;
+  const embed = (vars: Variables<Tower>, x: tf.Tensor2D, modality: Tower): tf.Tensor2D => {
     const [n, width] = x.shape;
     return spec.apply(pcfg[modality], vars[modality], { vision: x.reshape([1, n, width]) as tf.Tensor3D }).tokens.reshape([n, d]) as tf.Tensor2D; // [1, n, D] → [n, D]
   };
   const label = mode === 'feature' ? 'Feature space only (triplet)' : 'Feature + distribution space (triplet + Gaussian moments)';
   const weight = mode === 'feature' ? 0 : cfg.distributionWeight;
-  const optimizer = tf.train.adam(cfg.learningRate);
-  const stepsPerEpoch = Math.ceil(data.train.n / cfg.batchSize);
+  const batches = epochBatches(cfg.seed, cfg.epochs, train.n, cfg.batchSize);
+  const stepsPerEpoch = Math.ceil(train.n / cfg.batchSize);
+  const epochs: EpochResult[] = [];
+  let lossSum = 0;
 
-  async function evaluate(epoch: number, trainLoss: number): Promise<EpochResult> {
+  async function evaluate(vars: Variables<Tower>, epoch: number, trainLoss: number): Promise<EpochResult> {
     const [ni, nt, sim] = tf.tidy(() => {
-      const a = unit(embed(data.test.image, 'image'));
-      const b = unit(embed(data.test.text, 'text'));
+      const a = unitLength(embed(vars, test.image, 'image'));
+      const b = unitLength(embed(vars, test.text, 'text'));
       return [a, b, tf.matMul(a, b.transpose())]; // [n, D] × [D, n] → [n, n]
     });
     const [a, b, s] = await Promise.all([ni.data(), nt.data(), sim.data()]);
     tf.dispose([ni, nt, sim]);
-    const r = retrievalScores(pairedRanks(Float64Array.from(s), data.test.n));
-    return { epoch, trainLoss, recallAt1: r.recallAt1, recallAt10: r.recallAt10, medianRank: r.medianRank, ...frechet(a as Float32Array, b as Float32Array, data.test.n, d) };
+    return { epoch, trainLoss, ...shortRetrieval(retrievalFromSimilarity(Float64Array.from(s), test.n)), ...frechet(a as Float32Array, b as Float32Array, test.n, d) };
   }
 
-  try {
-    const epochs: EpochResult[] = [await evaluate(0, 0)];
-    for (let epoch = 1; epoch <= cfg.epochs; epoch += 1) {
-      const order = createRng(deriveSeed(cfg.seed, `batches.${epoch}`)).shuffle(Array.from({ length: data.train.n }, (_, i) => i));
-      let lossSum = 0;
-      for (let b = 0; b < stepsPerEpoch; b += 1) {
-        throwIfAborted(ctx.signal);
-        const rows = order.slice(b * cfg.batchSize, (b + 1) * cfg.batchSize);
-        if (rows.length < 2) continue; // a one-row remainder has no in-batch negatives
-        const [xi, xt] = tf.tidy(() => {
-          const idx = tf.tensor1d(rows, 'int32');
-          return [tf.gather(data.train.image, idx) as tf.Tensor2D, tf.gather(data.train.text, idx) as tf.Tensor2D];
-        });
-        const m = rows.length;
-        const loss = optimizer.minimize(
-          () => {
-            const ni = unit(embed(xi, 'image'));
-            const nt = unit(embed(xt, 'text'));
-            // Feature space: triplet hinge on cosine, both directions, over every in-batch negative.
-            const sim = tf.matMul(ni, nt.transpose()); // [m, D] × [D, m] → [m, m]
-            const pos = sim.mul(tf.eye(m)).sum(1); // [m]
-            const offDiag = tf.onesLike(sim).sub(tf.eye(m));
-            const i2t = tf.relu(sim.sub(pos.expandDims(1)).add(cfg.margin)).mul(offDiag).sum().div(m * (m - 1));
-            const t2i = tf.relu(sim.sub(pos.expandDims(0)).add(cfg.margin)).mul(offDiag).sum().div(m * (m - 1));
-            let total = i2t.add(t2i);
-            if (weight > 0) {
-              // Distribution space: match the two batch Gaussians' means and covariances.
-              const gi = moments(ni);
-              const gt = moments(nt);
-              total = total.add(gi.mean.sub(gt.mean).square().sum().add(gi.cov.sub(gt.cov).square().sum()).mul(weight));
-            }
-            return total as tf.Scalar;
-          },
-          true,
-          varList,
-        );
-        tf.dispose([xi, xt]);
-        if (loss) lossSum += await readScalar(loss);
-        progress.done += 1;
-        if (progress.done % 3 === 0) {
-          ctx.onProgress(progress.done / progress.total, `${label}: epoch ${epoch} of ${cfg.epochs}`);
-          await yieldToEventLoop();
-        }
+  return runTraining({
+    // The same initial weights and minibatches in both runs: they differ only by the distribution loss.
+    weights: { image: spec.init(pcfg.image, deriveSeed(cfg.seed, 'init.image')), text: spec.init(pcfg.text, deriveSeed(cfg.seed, 'init.text')) },
+    optimizer: () => tf.train.adam(cfg.learningRate),
+    steps: batches.length,
+    loss: (step, vars) => {
+      const { rows } = batches[step - 1] as EpochBatch;
+      const idx = tf.tensor1d(rows, 'int32');
+      const ni = unitLength(embed(vars, tf.gather(train.image, idx), 'image'));
+      const nt = unitLength(embed(vars, tf.gather(train.text, idx), 'text'));
+      // Feature space: triplet hinge on cosine, both directions, over every in-batch negative.
+      const hinge = tripletHinge(ni, nt, cfg.margin);
+      let total = hinge.imageToText.add(hinge.textToImage);
+      if (weight > 0) {
+        // Distribution space: match the two batch Gaussians' means and covariances.
+        const gi = moments(ni);
+        const gt = moments(nt);
+        total = total.add(gi.mean.sub(gt.mean).square().sum().add(gi.cov.sub(gt.cov).square().sum()).mul(weight));
       }
-      epochs.push(await evaluate(epoch, lossSum / stepsPerEpoch));
-    }
-    return { key: mode, label, epochs };
-  } finally {
-    optimizer.dispose();
-    varList.forEach((v) => v.dispose());
-  }
+      return total as tf.Scalar;
+    },
+    before: async (vars) => {
+      epochs.push(await evaluate(vars, 0, 0));
+    },
+    afterStep: async (step, loss, vars) => {
+      lossSum += loss ?? 0;
+      const batch = batches[step - 1] as EpochBatch;
+      if (!batch.epochEnd) return;
+      epochs.push(await evaluate(vars, batch.epoch, lossSum / stepsPerEpoch));
+      lossSum = 0;
+    },
+    progress,
+    message: (step) => `${label}: epoch ${(batches[step - 1] as EpochBatch).epoch} of ${cfg.epochs}`,
+    finish: async () => ({ key: mode, label, epochs }),
+  });
 }
 
 async function run(cfg: Config, ctx: RunContext): Promise<Result> {
-  throwIfAborted(ctx.signal);
-  ctx.onProgress(0, 'loading emoji features');
-  const emoji = await loadEmoji(await defaultReader(), ['pooled', 'use']);
-  throwIfAborted(ctx.signal);
-  const pooled = emoji.pooled!;
-  const use = emoji.use!;
-  const count = pooled.shape[0] as number;
-  const di = pooled.shape[1] as number; // 256
-  const dt = use.shape[1] as number; // 512
-  const { train, test } = emoji.split;
-  // The leading imageDims PCA components (the artefact is PCA-ordered) and a seeded Gaussian random
-  // projection of the captions (Johnson–Lindenstrauss: cosines roughly preserved): narrow inputs keep
-  // a default run inside the browser budget.
-  const imageRows = leadingColumns(pooled.data, di, cfg.imageDims);
-  const textRows = randomProjection(use.data, dt, cfg.textDims, cfg.seed);
-  const image = standardise(imageRows, cfg.imageDims, train);
-  const text = standardise(textRows, cfg.textDims, train);
-  const split = (rows: readonly number[]): Split => ({
-    image: tf.tensor2d(image(rows), [rows.length, cfg.imageDims]),
-    text: tf.tensor2d(text(rows), [rows.length, cfg.textDims]),
-    n: rows.length,
-  });
-  const data = { train: split(train), test: split(test) };
+  const emoji = await loadEmojiParts('align-multispace', ['pooled', 'use'], ctx);
+  const pairs = prepareEmojiPairs(emoji, { seed: cfg.seed, imageDims: cfg.imageDims, textDims: cfg.textDims, image: 'standardise', text: 'standardise' });
   try {
-    const progress = { done: 0, total: 2 * cfg.epochs * Math.ceil(train.length / cfg.batchSize) };
-    const runs = [await trainOne('feature', cfg, data, ctx, progress), await trainOne('feature+distribution', cfg, data, ctx, progress)];
+    const steps = epochBatches(cfg.seed, cfg.epochs, pairs.train.n, cfg.batchSize).length;
+    const progress = new StepProgress(ctx, 2 * steps, 3);
+    const runs = [await trainOne('feature', cfg, pairs, progress), await trainOne('feature+distribution', cfg, pairs, progress)];
     ctx.onProgress(1, 'done');
-    return { runs, chance: { recallAt1: 1 / test.length, recallAt10: Math.min(10, test.length) / test.length, medianRank: (test.length + 1) / 2 } };
+    return { runs, chance: shortRetrieval(chanceRetrieval(pairs.test.n)) };
   } finally {
-    tf.dispose([data.train.image, data.train.text, data.test.image, data.test.text]);
+    pairs.dispose();
   }
 }
 

@@ -25,10 +25,9 @@
  * retrieval instead of VQA; composites built at the token level instead of real cluttered scenes.
  */
 import { z } from 'zod';
+import { finite, intField, seedField, shortRetrievalFields } from '../toolkit/cards';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
-
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 /** Token budgets k (of 49) on the x axis: 2 % to 100 % of the tokens. */
 export const KEEP_COUNTS = [1, 2, 4, 7, 12, 25, 49] as const;
@@ -42,11 +41,11 @@ export type MethodKey = (typeof METHOD_KEYS)[number];
 
 export const schema = z
   .object({
-    seed: int(0, 2 ** 31 - 1).describe('Seed (partners, sides and random selection)'),
-    targetColumns: int(1, 6).describe('Columns of the 7×7 grid the named emoji fills'),
+    seed: seedField('partners, sides and random selection'),
+    targetColumns: intField(1, 6).describe('Columns of the 7×7 grid the named emoji fills'),
     ridgeLambda: z.number().min(0.01).max(1000).describe('Ridge strength λ of the token → caption map'),
     score: z.enum(['cosine', 'dot']).describe('Selection score (token vs text query)'),
-    figureKeep: int(1, 49).describe('Tokens kept in the example grids'),
+    figureKeep: intField(1, 49).describe('Tokens kept in the example grids'),
   })
   .strict();
 
@@ -61,7 +60,6 @@ export const defaults: Config = {
   figureKeep: 7, // 86 % fewer tokens, inside LVP's reported 75–95 % range
 };
 
-const finite = z.number().finite();
 const series = z.array(finite).length(KEEP_COUNTS.length);
 
 const methodSchema = z
@@ -76,7 +74,7 @@ const methodSchema = z
   })
   .strict();
 
-const scoresSchema = z.object({ recallAt1: finite, recallAt10: finite, medianRank: finite }).strict();
+const scoresSchema = z.object(shortRetrievalFields).strict();
 
 const exampleSchema = z
   .object({
@@ -98,7 +96,7 @@ export const resultSchema = z
     allTokens: scoresSchema,
     /** The named emoji alone (no partner), all 49 tokens: the ceiling of this map. */
     targetAlone: scoresSchema,
-    chance: z.object({ recallAt1: finite, recallAt10: finite, medianRank: finite, targetFraction: finite }).strict(),
+    chance: z.object({ ...shortRetrievalFields, targetFraction: finite }).strict(),
     examples: z.array(exampleSchema).length(EXAMPLE_COUNT),
   })
   .strict();

@@ -6,9 +6,7 @@
  * [n, 512]; projected tokens [n, 49, 512]; a selection is a mask [n, 1, 49] that averages k tokens.
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadEmoji } from '../../src/data';
-import { defaultReader } from '../../src/data/default-reader';
-import { pairedRanks, retrievalScores, ridgeFit } from '../../src/primitives/linalg';
+import { ridgeFit } from '../../src/primitives/linalg';
 import { createRng, deriveSeed } from '../../src/primitives/rng';
 import { getProjector } from '../../src/projectors/registry';
 import { TRACE_KEYS } from '../../src/projectors/token-selection';
@@ -22,6 +20,9 @@ import {
   type MethodResult,
   type Result,
 } from './align-token-selection.card';
+import { loadEmojiParts } from '../toolkit/emoji-prep';
+import { chanceRetrieval, retrievalFromSimilarity, shortRetrieval } from '../toolkit/retrieval';
+import { readFloat64 } from '../toolkit/training';
 import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from '../types';
 
 export { defaults, KEEP_COUNTS, type Config, type Result } from './align-token-selection.card';
@@ -92,11 +93,8 @@ async function retrieve(pooled: tf.Tensor2D, captionsUnitT: tf.Tensor2D): Promis
     const unit = pooled.div(pooled.norm('euclidean', 1, true).maximum(1e-12)); // [n, Dm]
     return tf.matMul(unit, captionsUnitT); // [n, Dm] × [Dm, n] → [n, n]
   });
-  const values = Float64Array.from(await sim.data());
   const n = sim.shape[0];
-  sim.dispose();
-  const s = retrievalScores(pairedRanks(values, n));
-  return { recallAt1: s.recallAt1, recallAt10: s.recallAt10, medianRank: s.medianRank };
+  return shortRetrieval(retrievalFromSimilarity(await readFloat64(sim), n));
 }
 
 /**
@@ -119,13 +117,8 @@ const fractionOnTarget = (kept: number[][], onTarget: readonly Uint8Array[]): nu
   kept.reduce((sum, row, i) => sum + row.filter((t) => onTarget[i]![t] === 1).length / row.length, 0) / kept.length;
 
 async function run(cfg: Config, ctx: RunContext): Promise<Result> {
-  throwIfAborted(ctx.signal);
-  ctx.onProgress(0, 'loading emoji features');
-  const emoji = await loadEmoji(await defaultReader(), ['grid', 'use', 'captions']);
-  throwIfAborted(ctx.signal);
-  const grid = emoji.grid!;
-  const use = emoji.use!;
-  const records = emoji.captions!;
+  const emoji = await loadEmojiParts('align-token-selection', ['grid', 'use', 'captions'], ctx);
+  const { grid, use, captions: records } = emoji;
   const dv = grid.shape[2] as number; // 20
   const dm = use.shape[1] as number; // 512
   const { train, test } = emoji.split;
@@ -258,12 +251,7 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
       methods,
       allTokens,
       targetAlone,
-      chance: {
-        recallAt1: 1 / n,
-        recallAt10: Math.min(10, n) / n,
-        medianRank: (n + 1) / 2,
-        targetFraction: (cfg.targetColumns * GRID) / TOKENS,
-      },
+      chance: { ...shortRetrieval(chanceRetrieval(n)), targetFraction: (cfg.targetColumns * GRID) / TOKENS },
       examples,
     };
   } finally {

@@ -16,25 +16,24 @@
  * embeddings, and a regression loss instead of the LLM's next-token loss.
  */
 import { z } from 'zod';
+import { finite, intField, learningRateField, points, seedField } from '../toolkit/cards';
 import { sampledSteps } from '../toolkit/retrieval';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-
 export const schema = z
   .object({
-    seed: int(0, 2 ** 31 - 1).describe('Seed (data, teacher and initialisation)'),
-    trainTokens: int(16, 4096).describe('Training tokens N'),
-    testTokens: int(16, 4096).describe('Held-out tokens'),
-    visionDim: int(2, 256).describe('Vision width Dv'),
-    llmDim: int(2, 256).describe('LLM width Dm'),
-    teacherHidden: int(1, 512).describe('Teacher hidden width H'),
+    seed: seedField('data, teacher and initialisation'),
+    trainTokens: intField(16, 4096).describe('Training tokens N'),
+    testTokens: intField(16, 4096).describe('Held-out tokens'),
+    visionDim: intField(2, 256).describe('Vision width Dv'),
+    llmDim: intField(2, 256).describe('LLM width Dm'),
+    teacherHidden: intField(1, 512).describe('Teacher hidden width H'),
     teacherGain: z.number().min(0).max(20).describe('Teacher gain (0 = linear target, larger = more saturated tanh)'),
     noise: z.number().min(0).max(2).describe('Target noise σ'),
-    rank: int(1, 256).describe('Low-rank projector rank r'),
-    steps: int(1, 3000).describe('Adam steps'),
-    learningRate: z.number().gt(0).max(1).describe('Adam learning rate'),
+    rank: intField(1, 256).describe('Low-rank projector rank r'),
+    steps: intField(1, 3000).describe('Adam steps'),
+    learningRate: learningRateField(1),
   })
   .strict();
 
@@ -54,8 +53,6 @@ export const defaults: Config = {
   steps: 200,
   learningRate: 0.02,
 };
-
-const finite = z.number().finite();
 
 const modelResultSchema = z
   .object({
@@ -110,7 +107,7 @@ function present(result: Result): ViewBlock[] {
         series: result.models.map((m) => ({
           key: m.kind,
           label: m.label,
-          points: m.curve.step.map((s, j) => [s, m.curve.loss[j] as number] as [number, number]),
+          points: points(m.curve.step, m.curve.loss),
         })),
       },
       opts: {

@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../../src/primitives/rng';
 import { getProjector } from '../../src/projectors/registry';
 import { card, curveSteps, type Config, type ModelResult, type Result } from './fit-linear-vs-mlp.card';
-import { readScalar, toVariables } from '../toolkit/training';
-import { defineNotebook, throwIfAborted, yieldToEventLoop, type RunContext } from '../types';
+import { readScalar, runTraining, StepProgress, type Variables } from '../toolkit/training';
+import { defineNotebook, throwIfAborted, type RunContext } from '../types';
 
 export { curveSteps, defaults, type Config, type Result } from './fit-linear-vs-mlp.card';
 
@@ -39,53 +39,46 @@ function makeData(cfg: Config, teacher: { a: tf.Tensor2D; b: tf.Tensor2D }, n: n
   });
 }
 
-async function trainOne(
+function trainOne(
   student: Student,
   cfg: Config,
   data: { train: { x: tf.Tensor3D; y: tf.Tensor3D }; test: { x: tf.Tensor3D; y: tf.Tensor3D } },
-  ctx: RunContext,
-  progress: { done: number; total: number },
+  progress: StepProgress,
 ): Promise<ModelResult> {
   const spec = getProjector(student.kind);
   const pcfg = spec.schema.parse(student.cfg);
-  const init = spec.init(pcfg, deriveSeed(cfg.seed, `init.${student.kind}`));
-  const { vars, list: varList } = toVariables(init);
-  const optimizer = tf.train.adam(cfg.learningRate);
   const sampled = new Set(curveSteps(cfg.steps));
   const curve = { step: [] as number[], loss: [] as number[] };
-  const predict = (x: tf.Tensor3D): tf.Tensor => spec.apply(pcfg, vars, { vision: x }).tokens;
-  try {
-    for (let step = 1; step <= cfg.steps; step += 1) {
-      const wanted = sampled.has(step);
-      // The loss is the MSE before this step's update, as training logs usually report it.
-      const loss = optimizer.minimize(() => tf.losses.meanSquaredError(data.train.y, predict(data.train.x)) as tf.Scalar, wanted, varList);
-      if (wanted && loss) {
-        curve.step.push(step);
-        curve.loss.push(await readScalar(loss));
-      }
-      progress.done += 1;
-      if (step % 10 === 0 || step === cfg.steps) {
-        ctx.onProgress(progress.done / progress.total, `${student.label}: step ${step} of ${cfg.steps}`);
-        await yieldToEventLoop();
-        throwIfAborted(ctx.signal);
-      }
-    }
-    const finalTrainMse = await readScalar(tf.tidy(() => tf.losses.meanSquaredError(data.train.y, predict(data.train.x))));
-    const testMse = await readScalar(tf.tidy(() => tf.losses.meanSquaredError(data.test.y, predict(data.test.x))));
-    // Mean over test tokens of cos(prediction, target); the small epsilon keeps a zero row finite.
-    const testCosine = await readScalar(
-      tf.tidy(() => {
-        const p = predict(data.test.x);
-        const dot = p.mul(data.test.y).sum(-1);
-        const norms = p.norm('euclidean', -1).mul(data.test.y.norm('euclidean', -1)).add(1e-12);
-        return dot.div(norms).mean();
-      }),
-    );
-    return { kind: student.kind, label: student.label, params: spec.paramCount(pcfg), curve, finalTrainMse, testMse, testCosine };
-  } finally {
-    optimizer.dispose();
-    varList.forEach((v) => v.dispose());
-  }
+  const predict = (vars: Variables<'model'>, x: tf.Tensor3D): tf.Tensor => spec.apply(pcfg, vars.model, { vision: x }).tokens;
+  return runTraining({
+    weights: { model: spec.init(pcfg, deriveSeed(cfg.seed, `init.${student.kind}`)) },
+    optimizer: () => tf.train.adam(cfg.learningRate),
+    steps: cfg.steps,
+    // Full batch; the loss is the MSE before this step's update, as training logs usually report it.
+    loss: (_, vars) => tf.losses.meanSquaredError(data.train.y, predict(vars, data.train.x)) as tf.Scalar,
+    readLoss: (step) => sampled.has(step),
+    afterStep: (step, loss) => {
+      if (loss === undefined) return;
+      curve.step.push(step);
+      curve.loss.push(loss);
+    },
+    progress,
+    message: (step) => `${student.label}: step ${step} of ${cfg.steps}`,
+    finish: async (vars) => {
+      const finalTrainMse = await readScalar(tf.tidy(() => tf.losses.meanSquaredError(data.train.y, predict(vars, data.train.x))));
+      const testMse = await readScalar(tf.tidy(() => tf.losses.meanSquaredError(data.test.y, predict(vars, data.test.x))));
+      // Mean over test tokens of cos(prediction, target); the small epsilon keeps a zero row finite.
+      const testCosine = await readScalar(
+        tf.tidy(() => {
+          const p = predict(vars, data.test.x);
+          const dot = p.mul(data.test.y).sum(-1);
+          const norms = p.norm('euclidean', -1).mul(data.test.y.norm('euclidean', -1)).add(1e-12);
+          return dot.div(norms).mean();
+        }),
+      );
+      return { kind: student.kind, label: student.label, params: spec.paramCount(pcfg), curve, finalTrainMse, testMse, testCosine };
+    },
+  });
 }
 
 async function run(cfg: Config, ctx: RunContext): Promise<Result> {
@@ -99,9 +92,9 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
   tf.dispose([teacher.a, teacher.b]);
   try {
     const list = students(cfg);
-    const progress = { done: 0, total: list.length * cfg.steps };
+    const progress = new StepProgress(ctx, list.length * cfg.steps, 10);
     const models: ModelResult[] = [];
-    for (const s of list) models.push(await trainOne(s, cfg, { train, test }, ctx, progress));
+    for (const s of list) models.push(await trainOne(s, cfg, { train, test }, progress));
     const meanBaselineMse = await readScalar(tf.tidy(() => test.y.sub(test.y.mean(1, true)).square().mean()));
     ctx.onProgress(1, 'done');
     return { models, meanBaselineMse, noiseFloorMse: Math.fround(cfg.noise) ** 2 };

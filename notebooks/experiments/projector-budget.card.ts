@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { presets, type Preset } from '../../src/projectors/presets';
 import type { InputShapes } from '../../src/projectors/types';
+import { seedField } from '../toolkit/cards';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 /** ViT patch size of every grid preset (see the module comment). */
@@ -31,7 +32,7 @@ const presetEnum = z.enum(presetIds as [string, ...string[]]);
 
 export const schema = z
   .object({
-    seed: z.number().int().min(0).max(2 ** 31 - 1).describe('Seed (unused: this notebook is pure arithmetic)'),
+    seed: seedField('unused: this notebook is pure arithmetic'),
     presets: z
       .array(presetEnum)
       .min(1, 'choose at least one preset')

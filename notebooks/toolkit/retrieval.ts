@@ -3,7 +3,7 @@
  * chance level, its computation from ranks, and the sampling of training-curve steps.
  */
 import { z } from 'zod';
-import { retrievalScores } from '../../src/primitives/linalg';
+import { pairedRanks, retrievalScores } from '../../src/primitives/linalg';
 
 const fraction = z.number().min(0).max(1);
 
@@ -28,6 +28,12 @@ export function retrievalFromRanks(ranks: readonly number[]): Retrieval {
   const s = retrievalScores(ranks);
   return { recallAt1: s.recallAt1, recallAt5: ranks.filter((r) => r <= 5).length / ranks.length, recallAt10: s.recallAt10, medianRank: s.medianRank };
 }
+
+/** R@1, R@10 and the median rank only (the record the epoch-wise notebooks keep). */
+export const shortRetrieval = ({ recallAt1, recallAt10, medianRank }: Retrieval): { recallAt1: number; recallAt10: number; medianRank: number } => ({ recallAt1, recallAt10, medianRank });
+
+/** The record for a row-major [n, n] similarity matrix whose row i's right item is column i (ties count against the query). */
+export const retrievalFromSimilarity = (similarity: Float64Array, n: number): Retrieval => retrievalFromRanks(pairedRanks(similarity, n));
 
 /** About `points` steps out of 1…steps at an even stride, always including the first and the last. */
 export function sampledSteps(steps: number, points: number): number[] {

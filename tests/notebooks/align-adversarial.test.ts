@@ -1,29 +1,23 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { notebook, type Result } from '../../notebooks/experiments/align-adversarial';
-import { ConfigError, type RunContext } from '../../notebooks/types';
 import { reversalSchedule } from '../../src/projectors/ops/gradient-reversal';
-import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm } from './helpers';
+import { byKey, defaultsRun, last, notebookContract } from './helpers';
 
 const id = 'align-adversarial';
-let result: Result;
+const run = defaultsRun<Result>(notebook);
 
-const runOf = (key: string) => {
-  const r = result.runs.find((x) => x.key === key);
-  if (!r) throw new Error(`no run ${key}`);
-  return r;
-};
-const last = <T>(xs: readonly T[]): T => xs[xs.length - 1] as T;
+const runOf = (key: string) => byKey(run.result().runs, key);
 
 describe(id, () => {
-  beforeAll(async () => {
-    await onWasm();
+  notebookContract(notebook, {
+    run,
+    invalid: { change: { epochs: 0, adversaryWeight: -1 }, fields: ['epochs', 'adversaryWeight'] },
+    rejects: [{ change: { commonDim: 2.5 }, message: /^commonDim: / }],
+    cancel: { stopsBefore: 0.35 },
   });
 
-  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
-    result = (await expectDefaultsReproduceCommitted(notebook)).result as Result;
-  }, 120_000);
-
   test('the adversary confuses its modality classifier; without it the classifier is near perfect', () => {
+    const result = run.result();
     const adv = runOf('adversarial');
     const plain = runOf('no-adversary');
     // Measured: second-half mean 50.7 % with the adversary (it swings 96 → 27 → 14 → 87 %), 99.1 % without.
@@ -39,6 +33,7 @@ describe(id, () => {
   });
 
   test('retrieval holds with the adversary and both runs beat chance', () => {
+    const result = run.result();
     const adv = last(runOf('adversarial').epochs);
     const plain = last(runOf('no-adversary').epochs);
     // Measured R@10 15.7 % (adversary) vs 17.3 % (none), chance 2.6 %; median rank 42 vs 39 (chance 191.5).
@@ -56,15 +51,4 @@ describe(id, () => {
     expect(runOf('no-adversary').probeAccuracy).toBeGreaterThan(0.9);
   });
 
-  test('a bad config is rejected naming the field', async () => {
-    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
-    const err = await notebook.run({ ...notebook.defaults, epochs: 0, adversaryWeight: -1 }, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['epochs', 'adversaryWeight']);
-    await expect(notebook.run({ ...notebook.defaults, commonDim: 2.5 }, ctx)).rejects.toThrow(/^commonDim: /);
-  });
-
-  test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
-    await expectCancelStopsEarly(notebook, { stopsBefore: 0.35 });
-  }, 60_000);
 });

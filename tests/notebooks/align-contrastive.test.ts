@@ -1,24 +1,21 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/experiments/align-contrastive';
 import type { Result as FeatureMapResult } from '../../notebooks/experiments/align-feature-map.card';
-import { ConfigError, type RunContext } from '../../notebooks/types';
-import { committedText, expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm, quietCtx } from './helpers';
+import { committedResult, defaultsRun, notebookContract, quietCtx, SLOW } from './helpers';
 
 const id = 'align-contrastive';
-// Real data and two trained dual projections: seconds on a quiet machine, a minute on a busy one.
-const SLOW = 600_000;
-let result: Result;
+const run = defaultsRun<Result>(notebook);
 
 describe(id, () => {
-  beforeAll(async () => {
-    await onWasm();
+  notebookContract(notebook, {
+    run,
+    invalid: { change: { embedDim: 0, initTemperature: 2 }, fields: ['embedDim', 'initTemperature'] },
+    rejects: [{ change: { sweep: 'lr' }, message: /^sweep: Invalid enum value/ }],
+    cancel: { stopsBefore: 0.3 },
   });
 
-  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
-    result = (await expectDefaultsReproduceCommitted(notebook)).result as Result;
-  }, SLOW);
-
   test('split, chance, parameter count and curve sampling are the documented ones', () => {
+    const result = run.result();
     expect([result.trainPairs, result.testPairs]).toEqual([1529, 382]);
     expect(result.chance).toEqual(chanceRetrieval(382));
     expect(result.chanceLoss).toBeCloseTo(Math.log(128), 12);
@@ -34,6 +31,7 @@ describe(id, () => {
   });
 
   test('both directions retrieve far above chance; the shuffled-pairs control does not', () => {
+    const result = run.result();
     const [model, control] = result.runs;
     const chance = result.chance;
     // Measured (seed 7): i→t R@1 11.3%, R@10 46.1%, median 13; t→i R@1 11.3%, R@10 44.0%, median 15;
@@ -59,8 +57,9 @@ describe(id, () => {
   });
 
   test('the comparison the article draws with the feature-map experiment holds on the committed results', () => {
+    const result = run.result();
     // "At one, that is close to where the regression-trained linear map landed; at ten it is higher."
-    const featureMap = (JSON.parse(committedText('align-feature-map')) as { result: FeatureMapResult }).result;
+    const featureMap = committedResult<FeatureMapResult>('align-feature-map');
     const linear = featureMap.models.find((m) => m.kind === 'linear')!.retrieval;
     const model = result.runs[0]!.imageToText;
     expect(Math.abs(model.recallAt1 - linear.recallAt1)).toBeLessThan(0.03);
@@ -68,6 +67,7 @@ describe(id, () => {
   });
 
   test('the learned temperature moves from 0.07 and respects CLIP’s cap; the similarity matrix peaks on its diagonal', () => {
+    const result = run.result();
     const [model] = result.runs;
     expect(result.curve.temperature[0]).toBeCloseTo(0.07, 2);
     expect(model!.finalTemperature).not.toBeCloseTo(0.07, 3);
@@ -105,15 +105,4 @@ describe(id, () => {
     SLOW,
   );
 
-  test('a bad config is rejected naming the field', async () => {
-    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
-    const err = await notebook.run({ ...notebook.defaults, embedDim: 0, initTemperature: 2 }, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['embedDim', 'initTemperature']);
-    await expect(notebook.run({ ...notebook.defaults, sweep: 'lr' }, ctx)).rejects.toThrow(/^sweep: Invalid enum value/);
-  });
-
-  test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
-    await expectCancelStopsEarly(notebook, { stopsBefore: 0.3 });
-  }, SLOW);
 });

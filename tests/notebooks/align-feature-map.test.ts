@@ -1,23 +1,23 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/experiments/align-feature-map';
-import { ConfigError, type RunContext } from '../../notebooks/types';
-import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm, runCounted } from './helpers';
+import { defaultsRun, notebookContract, runCounted, SLOW } from './helpers';
 
 const id = 'align-feature-map';
-// Real data and four trained projectors: a run takes seconds on a quiet machine, a minute on a busy one.
-const SLOW = 600_000;
-let result: Result;
+const run = defaultsRun<Result>(notebook);
 
 describe(id, () => {
-  beforeAll(async () => {
-    await onWasm();
+  notebookContract(notebook, {
+    run,
+    invalid: { change: { steps: 0, learningRate: -1 }, fields: ['steps', 'learningRate'] },
+    rejects: [
+      { change: { loss: 'l1' }, message: /^loss: Invalid enum value/ },
+      { change: { rank: 1.5 }, message: /^rank: Expected integer/ },
+    ],
+    cancel: { stopsBefore: 0.3 },
   });
 
-  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
-    result = (await expectDefaultsReproduceCommitted(notebook)).result as Result;
-  }, SLOW);
-
   test('the split, the chance levels and the parameter counts are the documented ones', () => {
+    const result = run.result();
     expect([result.trainPairs, result.testPairs]).toEqual([1529, 382]);
     expect(result.chance).toEqual(chanceRetrieval(382));
     expect(result.chance.recallAt10).toBeCloseTo(10 / 382, 12);
@@ -30,6 +30,7 @@ describe(id, () => {
   });
 
   test('every projector retrieves far above chance; the shuffled-pairs control does not', () => {
+    const result = run.result();
     const [linear, mlp, lowRank, control] = result.models;
     const chance = result.chance;
     // Measured (seed 7): R@10 linear 33.8%, MLP 30.6%, low-rank 25.4%, control 2.4%, chance 2.6%;
@@ -50,6 +51,7 @@ describe(id, () => {
   });
 
   test('orderings the article states: rank 32 costs retrieval; the MLP fits the captions closest yet retrieves less', () => {
+    const result = run.result();
     const [linear, mlp, lowRank] = result.models;
     expect(lowRank!.retrieval.recallAt10).toBeLessThan(0.8 * linear!.retrieval.recallAt10);
     expect(lowRank!.retrieval.recallAt1).toBeLessThan(0.6 * linear!.retrieval.recallAt1);
@@ -78,6 +80,7 @@ describe(id, () => {
   );
 
   test('loss curves are sampled at the documented steps and the held-out loss falls', () => {
+    const result = run.result();
     for (const m of result.models) {
       expect(m.curve.step).toEqual(curveSteps(defaults.steps));
       expect(m.curve.train).toHaveLength(m.curve.step.length);
@@ -89,16 +92,4 @@ describe(id, () => {
     expect(curveSteps(150)).toEqual([...Array.from({ length: 15 }, (_, i) => 1 + 10 * i), 150]);
   });
 
-  test('a bad config is rejected naming the field', async () => {
-    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
-    const err = await notebook.run({ ...notebook.defaults, steps: 0, learningRate: -1 }, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['steps', 'learningRate']);
-    await expect(notebook.run({ ...notebook.defaults, loss: 'l1' }, ctx)).rejects.toThrow(/^loss: Invalid enum value/);
-    await expect(notebook.run({ ...notebook.defaults, rank: 1.5 }, ctx)).rejects.toThrow(/^rank: Expected integer/);
-  });
-
-  test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
-    await expectCancelStopsEarly(notebook, { stopsBefore: 0.3 });
-  }, SLOW);
 });

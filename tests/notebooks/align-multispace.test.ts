@@ -1,26 +1,19 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { notebook, type Result } from '../../notebooks/experiments/align-multispace';
-import { ConfigError, type RunContext } from '../../notebooks/types';
-import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm } from './helpers';
+import { byKey, defaultsRun, last, notebookContract } from './helpers';
 
 const id = 'align-multispace';
-let result: Result;
+const run = defaultsRun<Result>(notebook);
 
-const runOf = (key: string) => {
-  const r = result.runs.find((x) => x.key === key);
-  if (!r) throw new Error(`no run ${key}`);
-  return r;
-};
-const last = <T>(xs: readonly T[]): T => xs[xs.length - 1] as T;
+const runOf = (key: string) => byKey(run.result().runs, key);
 
 describe(id, () => {
-  beforeAll(async () => {
-    await onWasm();
+  notebookContract(notebook, {
+    run,
+    invalid: { change: { commonDim: 1, distributionWeight: -2 }, fields: ['commonDim', 'distributionWeight'] },
+    rejects: [{ change: { extra: 1 }, message: /extra/ }],
+    cancel: { stopsBefore: 0.35 },
   });
-
-  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
-    result = (await expectDefaultsReproduceCommitted(notebook)).result as Result;
-  }, 120_000);
 
   test('the distribution loss shrinks the distance between the two Gaussians far below feature-only training', () => {
     const feature = runOf('feature');
@@ -34,6 +27,7 @@ describe(id, () => {
   });
 
   test('retrieval holds when the distributions are aligned, and both beat chance', () => {
+    const result = run.result();
     const feature = last(runOf('feature').epochs);
     const both = last(runOf('feature+distribution').epochs);
     // Measured R@10: 25.9 % feature only, 27.0 % with the moments; chance 2.6 %; median rank 32 vs 32.
@@ -50,15 +44,4 @@ describe(id, () => {
     expect(notebook.question).toMatch(/CDRA.*could not be identified/);
   });
 
-  test('a bad config is rejected naming the field', async () => {
-    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
-    const err = await notebook.run({ ...notebook.defaults, commonDim: 1, distributionWeight: -2 }, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['commonDim', 'distributionWeight']);
-    await expect(notebook.run({ ...notebook.defaults, extra: 1 }, ctx)).rejects.toThrow(/extra/);
-  });
-
-  test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
-    await expectCancelStopsEarly(notebook, { stopsBefore: 0.35 });
-  }, 60_000);
 });

@@ -1,30 +1,25 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { defaults, KEEP_COUNTS, notebook, type Result } from '../../notebooks/experiments/align-token-selection';
-import { ConfigError, type RunContext } from '../../notebooks/types';
-import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm } from './helpers';
+import { byKey, defaultsRun, notebookContract } from './helpers';
 
 const id = 'align-token-selection';
-let result: Result;
+const run = defaultsRun<Result>(notebook);
 
-const method = (key: string) => {
-  const m = result.methods.find((x) => x.key === key);
-  if (!m) throw new Error(`no method ${key}`);
-  return m;
-};
+const method = (key: string) => byKey(run.result().methods, key);
 /** Positions of the small budgets (k ≤ 12 of 49, i.e. 75–98 % of tokens dropped). */
 const small = KEEP_COUNTS.map((k, j) => [k, j] as const).filter(([k]) => k <= 12).map(([, j]) => j);
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 describe(id, () => {
-  beforeAll(async () => {
-    await onWasm();
+  notebookContract(notebook, {
+    run,
+    invalid: { change: { targetColumns: 0, ridgeLambda: -1 }, fields: ['targetColumns', 'ridgeLambda'] },
+    rejects: [{ change: { score: 'l2' }, message: /^score: / }],
+    cancel: { stopsBefore: 0.5 },
   });
 
-  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
-    result = (await expectDefaultsReproduceCommitted(notebook)).result as Result;
-  }, 60_000);
-
   test('language-guided selection beats random, uniform and image-only selection at small budgets', () => {
+    const result = run.result();
     const guided = method('guided');
     // Measured R@10 at k = 1, 2, 4, 7, 12: guided 18.1–21.2 %, random 5.0–10.2 %, saliency 3.7–7.3 %,
     // uniform 4.2–15.4 %; chance 2.6 %.
@@ -41,6 +36,7 @@ describe(id, () => {
   });
 
   test('a few selected tokens beat all 49 tokens of the composite, and the kept tokens lie on the named emoji', () => {
+    const result = run.result();
     const guided = method('guided');
     expect(mean(small.map((j) => guided.recallAt10[j]!))).toBeGreaterThan(result.allTokens.recallAt10 + 0.04); // 0.198 vs 0.126
     expect(result.targetAlone.recallAt10).toBeGreaterThan(result.allTokens.recallAt10); // the partner costs retrieval
@@ -54,7 +50,7 @@ describe(id, () => {
   });
 
   test("the figure's kept tokens are the projector's top-k of its own scores", () => {
-    for (const e of result.examples) {
+    for (const e of run.result().examples) {
       const top = e.scores
         .map((s, t) => [s, t] as const)
         .sort((a, b) => b[0] - a[0] || a[1] - b[1])
@@ -65,15 +61,4 @@ describe(id, () => {
     }
   });
 
-  test('a bad config is rejected naming the field', async () => {
-    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
-    const err = await notebook.run({ ...notebook.defaults, targetColumns: 0, ridgeLambda: -1 }, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['targetColumns', 'ridgeLambda']);
-    await expect(notebook.run({ ...notebook.defaults, score: 'l2' }, ctx)).rejects.toThrow(/^score: /);
-  });
-
-  test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
-    await expectCancelStopsEarly(notebook, { stopsBefore: 0.5 });
-  }, 60_000);
 });

@@ -1,21 +1,20 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { curveSteps, defaults, notebook, type Result } from '../../notebooks/experiments/fit-linear-vs-mlp';
-import { ConfigError, type RunContext } from '../../notebooks/types';
-import { expectCancelStopsEarly, expectDefaultsReproduceCommitted, onWasm } from './helpers';
+import { defaultsRun, notebookContract } from './helpers';
 
 const id = 'fit-linear-vs-mlp';
-let result: Result;
+const run = defaultsRun<Result>(notebook);
 
 describe(id, () => {
-  beforeAll(async () => {
-    await onWasm();
-  });
-
-  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
-    result = (await expectDefaultsReproduceCommitted(notebook)).result as Result;
+  notebookContract(notebook, {
+    run,
+    invalid: { change: { steps: 0, learningRate: -1 }, fields: ['steps', 'learningRate'] },
+    rejects: [{ change: { rank: 1.5 }, message: /^rank: Expected integer/ }],
+    cancel: { stopsBefore: 0.3 },
   });
 
   test('the MLP beats linear on the nonlinear target; rank 2 is worse than full linear', () => {
+    const result = run.result();
     const [linear, mlp, lowRank] = result.models;
     expect([linear?.kind, mlp?.kind, lowRank?.kind]).toEqual(['linear', 'mlp', 'low-rank']);
     // Measured: MLP 0.0417, linear 0.148, low-rank 0.314, mean baseline 0.654 (held-out MSE).
@@ -29,6 +28,7 @@ describe(id, () => {
   });
 
   test('loss curves are sampled at the documented steps and fall', () => {
+    const result = run.result();
     for (const m of result.models) {
       expect(m.curve.step).toEqual(curveSteps(defaults.steps));
       expect(m.curve.loss).toHaveLength(m.curve.step.length);
@@ -38,15 +38,4 @@ describe(id, () => {
     expect(curveSteps(120)).toEqual([...Array.from({ length: 60 }, (_, i) => 1 + 2 * i), 120]); // every 2nd step, plus the last
   });
 
-  test('a bad config is rejected naming the field', async () => {
-    const ctx: RunContext = { onProgress: () => undefined, signal: new AbortController().signal };
-    const err = await notebook.run({ ...notebook.defaults, steps: 0, learningRate: -1 }, ctx).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(['steps', 'learningRate']);
-    await expect(notebook.run({ ...notebook.defaults, rank: 1.5 }, ctx)).rejects.toThrow(/^rank: Expected integer/);
-  });
-
-  test('cancel mid-run rejects with an AbortError and leaks nothing', async () => {
-    await expectCancelStopsEarly(notebook, { stopsBefore: 0.3 });
-  });
 });

@@ -1,14 +1,20 @@
 /**
- * Shared checks for notebook tests: every notebook runs on wasm (the backend its committed result
- * was computed on), and its committed JSON must equal a fresh run byte for byte.
+ * Shared scaffolding for the notebook tests. Every notebook runs on wasm (the backend its committed
+ * result was computed on); its defaults run once in `beforeAll`, so any one test of a file can run
+ * alone (`vitest run <file> -t '<name>'`); and `notebookContract` writes the tests every notebook
+ * keeps: the defaults run is deterministic, leak-free and equals the committed JSON byte for byte;
+ * a bad config is rejected naming its fields; Cancel stops the run and leaks nothing.
  */
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { beforeAll, expect, test } from 'vitest';
 import { useBestBackend } from '../../src/runtime/backend';
 import { runWithMeta, serializeRecord, type RunRecord } from '../../notebooks/runtime/run-meta';
-import type { AnyNotebook, RunContext } from '../../notebooks/types';
+import { ConfigError, type AnyNotebook, type RunContext } from '../../notebooks/types';
+
+/** Real data and trained projectors: seconds on a quiet machine, a minute on a busy one. */
+export const SLOW = 600_000;
 
 export async function onWasm(): Promise<{ backend: 'wasm' | 'cpu'; tfjsVersion: string }> {
   const used = await useBestBackend('wasm');
@@ -28,40 +34,92 @@ export async function runCounted(nb: AnyNotebook, config: unknown): Promise<{ re
 
 export const committedText = (id: string): string => readFileSync(resolve(__dirname, '../../content/data', `${id}.json`), 'utf8');
 
-export const staleMessage = (id: string): string =>
+/** The committed result of a notebook, parsed. */
+export const committedResult = <R>(id: string): R => (JSON.parse(committedText(id)) as { result: R }).result;
+
+const staleMessage = (id: string): string =>
   `content/data/${id}.json is stale (it differs from a fresh run of the defaults): run \`npm run notebook -- ${id}\``;
 
-export { serializeRecord };
-
 /**
- * Runs the defaults twice and checks the contract every notebook keeps: both runs are identical,
- * leave no tensor behind, and equal the committed JSON byte for byte. Returns the record.
+ * Runs the notebook's defaults once before the file's tests and returns a reader of that run. Each
+ * test reads the run it needs, so one test run alone still has it.
  */
-export async function expectDefaultsReproduceCommitted(nb: AnyNotebook): Promise<RunRecord> {
-  const a = await runCounted(nb, nb.defaults);
-  const b = await runCounted(nb, nb.defaults);
-  expect(a.leaked).toBe(0);
-  expect(b.record).toEqual(a.record);
-  expect(serializeRecord(a.record), staleMessage(nb.id)).toBe(committedText(nb.id));
-  return a.record;
+export function defaultsRun<R>(nb: AnyNotebook, timeout = SLOW): { result: () => R; counted: () => { record: RunRecord; leaked: number } } {
+  let counted: { record: RunRecord; leaked: number } | undefined;
+  beforeAll(async () => {
+    counted = await runCounted(nb, nb.defaults);
+  }, timeout);
+  const get = (): { record: RunRecord; leaked: number } => {
+    if (!counted) throw new Error(`${nb.id}: the defaults run did not finish in beforeAll`);
+    return counted;
+  };
+  return { result: () => get().record.result as R, counted: get };
 }
 
-/**
- * Aborts a defaults run once progress passes `abortAfter` and checks that it rejects with an
- * AbortError at the next checkpoint (progress never passes `stopsBefore`) and leaks no tensor.
- */
-export async function expectCancelStopsEarly(nb: AnyNotebook, { abortAfter = 0.2, stopsBefore }: { abortAfter?: number; stopsBefore: number }): Promise<void> {
-  const controller = new AbortController();
-  const before = tf.memory().numTensors;
-  const seen: number[] = [];
-  const ctx: RunContext = {
-    onProgress: (fraction) => {
-      seen.push(fraction);
-      if (fraction > abortAfter) controller.abort();
+/** The entry of `xs` with this key (a run, a model, a method), or a failure naming the key. */
+export function byKey<T extends { key: string }>(xs: readonly T[], key: string): T {
+  const found = xs.find((x) => x.key === key);
+  if (!found) throw new Error(`no entry with key "${key}" (keys: ${xs.map((x) => x.key).join(', ')})`);
+  return found;
+}
+
+/** The last element of a non-empty list. */
+export const last = <T>(xs: readonly T[]): T => xs[xs.length - 1] as T;
+
+export interface ContractCase {
+  /** The file's defaults run. */
+  run: ReturnType<typeof defaultsRun>;
+  timeout?: number;
+  /** Changes that make two or more fields invalid, and the fields the error must name, in order. */
+  invalid: { change: Record<string, unknown>; fields: string[] };
+  /** Further bad configs and the message each is rejected with. */
+  rejects: { change: Record<string, unknown>; message: RegExp }[];
+  /** Progress passes `abortAfter` (default 0.2), Cancel fires, and the run must stop before `stopsBefore`. */
+  cancel: { abortAfter?: number; stopsBefore: number };
+}
+
+/** The tests every notebook keeps (see the module comment). */
+export function notebookContract(nb: AnyNotebook, c: ContractCase): void {
+  const timeout = c.timeout ?? SLOW;
+
+  test(
+    'defaults run is deterministic, leak-free and equals the committed result',
+    async () => {
+      const first = c.run.counted();
+      const again = await runCounted(nb, nb.defaults);
+      expect(first.leaked).toBe(0);
+      expect(again.leaked).toBe(0);
+      expect(again.record).toEqual(first.record);
+      expect(serializeRecord(first.record), staleMessage(nb.id)).toBe(committedText(nb.id));
     },
-    signal: controller.signal,
-  };
-  await expect(nb.run(nb.defaults, ctx)).rejects.toMatchObject({ name: 'AbortError' });
-  expect(Math.max(...seen)).toBeLessThan(stopsBefore); // it stopped at the next checkpoint, not at the end
-  expect(tf.memory().numTensors).toBe(before);
+    timeout,
+  );
+
+  test('a bad config is rejected naming the field', async () => {
+    const err = await nb.run({ ...nb.defaults, ...c.invalid.change }, quietCtx()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).issues.map((i) => i.field)).toEqual(c.invalid.fields);
+    for (const r of c.rejects) await expect(nb.run({ ...nb.defaults, ...r.change }, quietCtx())).rejects.toThrow(r.message);
+  });
+
+  test(
+    'cancel mid-run rejects with an AbortError and leaks nothing',
+    async () => {
+      await onWasm();
+      const controller = new AbortController();
+      const before = tf.memory().numTensors;
+      const seen: number[] = [];
+      const ctx: RunContext = {
+        onProgress: (fraction) => {
+          seen.push(fraction);
+          if (fraction > (c.cancel.abortAfter ?? 0.2)) controller.abort();
+        },
+        signal: controller.signal,
+      };
+      await expect(nb.run(nb.defaults, ctx)).rejects.toMatchObject({ name: 'AbortError' });
+      expect(Math.max(...seen)).toBeLessThan(c.cancel.stopsBefore); // it stopped at the next checkpoint, not at the end
+      expect(tf.memory().numTensors).toBe(before);
+    },
+    timeout,
+  );
 }

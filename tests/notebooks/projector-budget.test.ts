@@ -1,23 +1,25 @@
 import { describe, expect, test } from 'vitest';
 import { notebook } from '../../notebooks/experiments/projector-budget';
-import { ConfigError } from '../../notebooks/types';
 import type { Result } from '../../notebooks/experiments/projector-budget';
-import { committedText, quietCtx, runCounted, serializeRecord, staleMessage } from './helpers';
+import { defaultsRun, notebookContract, quietCtx } from './helpers';
 
 const id = 'projector-budget';
+const run = defaultsRun<Result>(notebook);
 
 describe(id, () => {
-  test('defaults run is deterministic, leak-free and equals the committed result', async () => {
-    const a = await runCounted(notebook, notebook.defaults);
-    const b = await runCounted(notebook, notebook.defaults);
-    expect(b.record).toEqual(a.record);
-    expect(a.leaked).toBe(0);
-    expect(serializeRecord(a.record), staleMessage(id)).toBe(committedText(id));
+  notebookContract(notebook, {
+    run,
+    invalid: { change: { presets: ['nope'], resolution: 300 }, fields: ['presets.0', 'resolution'] },
+    rejects: [
+      { change: { resolution: 300 }, message: /^resolution: .*multiple of 28/ },
+      { change: { extra: 1 }, message: /extra/ },
+    ],
+    // Six presets, one progress report each: Cancel after the second stops before the third.
+    cancel: { stopsBefore: 0.5 },
   });
 
-  test('LLaVA-1.5-7B at 336 px: 576 tokens, 20,979,712 parameters, ≈24.2 GFLOP', async () => {
-    const result = (await notebook.run(notebook.defaults, quietCtx())) as Result;
-    const row = result.rows.find((r) => r.preset === 'llava-1.5-7b');
+  test('LLaVA-1.5-7B at 336 px: 576 tokens, 20,979,712 parameters, ≈24.2 GFLOP', () => {
+    const row = run.result().rows.find((r) => r.preset === 'llava-1.5-7b');
     expect(row).toMatchObject({ inputTokens: 576, outputTokens: 576, llmDim: 4096, params: 20_979_712 });
     // 2·576·(1024·4096 + 4096·4096) = 24,159,191,040
     expect(row?.flops).toBe(24_159_191_040);
@@ -42,14 +44,6 @@ describe(id, () => {
       ['blip2-opt-2.7b', 257, 32, false], // Q-Former input includes CLS: not rescaled
       ['nextgpt-image-output', 4, 77, false], // output side: the LLM's signal tokens
     ]);
-  });
-
-  test('a bad config is rejected naming the field', async () => {
-    await expect(notebook.run({ ...notebook.defaults, resolution: 300 }, quietCtx())).rejects.toThrow(/^resolution: .*multiple of 28/);
-    const err = await notebook.run({ ...notebook.defaults, presets: ['nope'] }, quietCtx()).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues[0]?.field).toBe('presets.0');
-    await expect(notebook.run({ ...notebook.defaults, extra: 1 }, quietCtx())).rejects.toThrow(/extra/);
   });
 
   test('an aborted signal stops the run with an AbortError', async () => {
