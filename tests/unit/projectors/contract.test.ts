@@ -6,6 +6,8 @@
  * tensors, bit-identical repeated apply, and gradients reaching every weight through
  * tf.variableGrads on the wasm backend (exactly zero for weights that cannot reach the output).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fnv1aFloat32 } from '../../../src/primitives/rng';
@@ -34,6 +36,20 @@ describe('registry coverage', () => {
   it('every registered kind has at least two contract cases, and every case names a registered kind', () => {
     for (const kind of listKinds()) expect(cases.filter((c) => c.kind === kind).length, kind).toBeGreaterThanOrEqual(2);
     for (const c of cases) expect(listKinds(), c.name).toContain(c.kind);
+  });
+
+  it('every kind is one file named after it that exports schema, defaults and spec (and the type Config), and imports no other kind', async () => {
+    for (const kind of listKinds()) {
+      const mod = (await import(`../../../src/projectors/${kind}.ts`)) as Record<string, unknown>;
+      expect(mod.spec, kind).toBe(getProjector(kind));
+      expect(mod.schema, kind).toBe(getProjector(kind).schema);
+      expect(mod.defaults, kind).toBe(getProjector(kind).defaults);
+      const source = readFileSync(join(process.cwd(), 'src/projectors', `${kind}.ts`), 'utf8');
+      expect(source, kind).toContain('export type Config = z.infer<typeof schema>;');
+      const imports = [...source.matchAll(/^import [^;]*? from '([^']+)';/gms)].map((m) => m[1] as string);
+      const foreign = imports.filter((i) => !/^(@tensorflow\/tfjs|zod|\.\/ops\/[a-z0-9-]+|\.\/types|\.\.\/primitives\/[a-z0-9-]+)$/.test(i));
+      expect(foreign, `${kind} may import only ops/, types and primitives`).toEqual([]);
+    }
   });
 
   it('every kind validates its own defaults', () => {
