@@ -1,7 +1,7 @@
 """Golden PyTorch fixtures for the attention projector kinds (qformer, perceiver-resampler,
 gated-cross-attention, cross-attention-resampler, output-transformer).
 
-In: nothing (seeded torch RNG). Out: tests/fixtures/golden/<kind>/{config.json, weights.safetensors,
+In: nothing (seeded torch RNG). Out: tests/fixtures/golden/<name>/{meta.json, config.json, weights.safetensors,
 input.safetensors, output.safetensors}; input holds `vision` [B, Nv, Dv] (and `text` [B, Nt, Dm]
 where the kind reads text; for qformer-instruct, `text` is the embedded instruction [B, Nt, W] and
 `mask` [B, Nt] its padding), output holds `tokens` (and, for the Qwen-VL resampler, the position
@@ -204,18 +204,18 @@ class QFormerLayer(nn.Module):
 class QFormerOPT(nn.Module):
     def __init__(self, c):
         super().__init__()
-        w, eps = c["width"], c["layerNormEps"]
-        self.query_tokens = nn.Parameter(torch.zeros(1, c["queries"], w).normal_(0, 0.02))
+        w, eps = c["hiddenDim"], c["eps"]
+        self.query_tokens = nn.Parameter(torch.zeros(1, c["numQueries"], w).normal_(0, 0.02))
         self.Qformer = Holder()
         self.Qformer.bert = Holder()
         self.Qformer.bert.embeddings = Holder()
         self.Qformer.bert.embeddings.LayerNorm = nn.LayerNorm(w, eps=eps)
         self.Qformer.bert.encoder = Holder()
         self.Qformer.bert.encoder.layer = nn.ModuleList(
-            [QFormerLayer(w, c["visionWidth"], c["heads"], c["intermediate"], eps, l % c["crossAttentionFreq"] == 0, c.get("instructionAware", False))
-             for l in range(c["layers"])]
+            [QFormerLayer(w, c["visionDim"], c["numHeads"], c["ffnDim"], eps, l % c["crossAttentionFreq"] == 0, c.get("instructionAware", False))
+             for l in range(c["depth"])]
         )
-        setattr(self, c["projName"], nn.Linear(w, c["llmWidth"]))
+        setattr(self, c["projName"], nn.Linear(w, c["llmDim"]))
         self.proj_name = c["projName"]
 
     def forward(self, vision, text=None, mask=None):
@@ -261,14 +261,14 @@ def abs_pos(table, n):
 class QwenResampler(nn.Module):
     def __init__(self, c):
         super().__init__()
-        d = c["width"]
-        self.grid = int(math.sqrt(c["queries"]))
+        d = c["llmDim"]
+        self.grid = int(math.sqrt(c["numQueries"]))
         self.register_buffer("pos_embed", sincos_2d(d, self.grid), persistent=False)
-        self.query = nn.Parameter(torch.zeros(c["queries"], d).normal_(0, 0.02))
-        self.kv_proj = nn.Linear(c["visionWidth"], d, bias=False) if c["visionWidth"] != d else nn.Identity()
-        self.attn = nn.MultiheadAttention(d, c["heads"])
-        self.ln_q = nn.LayerNorm(d, eps=c["layerNormEps"])
-        self.ln_kv = nn.LayerNorm(d, eps=c["layerNormEps"])
+        self.query = nn.Parameter(torch.zeros(c["numQueries"], d).normal_(0, 0.02))
+        self.kv_proj = nn.Linear(c["visionDim"], d, bias=False) if c["visionDim"] != d else nn.Identity()
+        self.attn = nn.MultiheadAttention(d, c["numHeads"])
+        self.ln_q = nn.LayerNorm(d, eps=c["eps"])
+        self.ln_kv = nn.LayerNorm(d, eps=c["eps"])
 
     def forward(self, x):
         pos_k = abs_pos(self.pos_embed, x.shape[1])
@@ -284,14 +284,14 @@ class QwenResampler(nn.Module):
 class OutputTransformer(nn.Module):
     def __init__(self, c):
         super().__init__()
-        h = c["hidden"]
-        self.fc = nn.Linear(c["inWidth"], h)
+        h = c["hiddenDim"]
+        self.fc = nn.Linear(c["llmDim"], h)
         self.tfm = nn.Transformer(
-            batch_first=True, norm_first=True, d_model=h, nhead=c["heads"], num_encoder_layers=c["encoderLayers"],
-            num_decoder_layers=c["decoderLayers"], dim_feedforward=c["ffWidth"], dropout=0.0, layer_norm_eps=c["layerNormEps"],
+            batch_first=True, norm_first=True, d_model=h, nhead=c["numHeads"], num_encoder_layers=c["encoderDepth"],
+            num_decoder_layers=c["decoderDepth"], dim_feedforward=c["ffnDim"], dropout=0.0, layer_norm_eps=c["eps"],
         )
-        self.model = nn.Linear(h, c["outWidth"])
-        self.query_embs = nn.Parameter(torch.randn(1, c["outTokens"], h))
+        self.model = nn.Linear(h, c["outputDim"])
+        self.query_embs = nn.Parameter(torch.randn(1, c["numQueries"], h))
 
     def forward(self, hidden, input_embs):
         x = self.fc(hidden + input_embs)  # GILL: x = x + input_embs, then fc
@@ -319,18 +319,22 @@ def randomise(module, gen, gates=None):
                 p.copy_(torch.randn(p.shape, generator=gen) / math.sqrt(p.shape[-1]))
 
 
-def write(kind, config, module, inputs, outputs):
-    d = os.path.join(OUT, kind)
+def write(name, kind, config, module, inputs, outputs, note):
+    d = os.path.join(OUT, name)
     os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "meta.json"), "w") as f:
+        json.dump({"kind": kind, "note": note}, f, indent=2)
+        f.write("\n")
     with open(os.path.join(d, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
         f.write("\n")
     weights = {k: v.detach().clone().contiguous() for k, v in module.state_dict().items()}
-    save_file(weights, os.path.join(d, "weights.safetensors"), {"kind": kind, "torch": torch.__version__})
+    # The metadata names the fixture (as the committed files do), not the kind.
+    save_file(weights, os.path.join(d, "weights.safetensors"), {"kind": name, "torch": torch.__version__})
     save_file({k: v.contiguous() for k, v in inputs.items()}, os.path.join(d, "input.safetensors"))
     save_file({k: v.detach().contiguous() for k, v in outputs.items()}, os.path.join(d, "output.safetensors"))
     sizes = [os.path.getsize(os.path.join(d, f)) for f in os.listdir(d)]
-    print(f"{kind}: {len(weights)} weights, {sum(w.numel() for w in weights.values())} params, largest file {max(sizes)} B")
+    print(f"{name}: {len(weights)} weights, {sum(w.numel() for w in weights.values())} params, largest file {max(sizes)} B")
 
 
 def main():
@@ -338,46 +342,51 @@ def main():
     gen = torch.Generator().manual_seed(20240611)
     B, NV = 2, 16
 
-    cfg = {"dim": 32, "visionWidth": 24, "heads": 2, "dimHead": 8, "ffMult": 2, "activation": "gelu"}
+    cfg = {"llmDim": 32, "visionDim": 24, "numHeads": 2, "headDim": 8, "ffnMult": 2, "activation": "gelu"}
     m = GatedBlock(32, 24, 8, 2, 2).eval()
     randomise(m, gen, gates={"attn_gate": 0.6, "ff_gate": -0.4})
     text, vision = torch.randn(B, 5, 32, generator=gen), torch.randn(B, NV, 24, generator=gen)
-    write("gated-cross-attention", cfg, m, {"text": text, "vision": vision}, {"tokens": m(text, vision)})
+    write("gated-cross-attention", "gated-cross-attention", cfg, m, {"text": text, "vision": vision}, {"tokens": m(text, vision)},
+          "OpenFlamingo GatedCrossAttentionBlock, gates open")
 
-    cfg = {"dim": 32, "depth": 2, "heads": 4, "dimHead": 8, "latents": 6, "ffMult": 2, "activation": "squared-relu"}
+    cfg = {"visionDim": 32, "depth": 2, "numHeads": 4, "headDim": 8, "numQueries": 6, "ffnMult": 2, "activation": "squared-relu"}
     m = Perceiver(32, 2, 8, 4, 6, 2, "squared-relu").eval()
     randomise(m, gen)
     vision = torch.randn(B, NV, 32, generator=gen)
-    write("perceiver-resampler", cfg, m, {"vision": vision}, {"tokens": m(vision)})
+    write("perceiver-resampler", "perceiver-resampler", cfg, m, {"vision": vision}, {"tokens": m(vision)},
+          "OpenFlamingo PerceiverResampler layout, Squared ReLU FFN")
 
-    cfg = {"queries": 4, "width": 32, "layers": 3, "heads": 4, "intermediate": 64, "crossAttentionFreq": 2,
-           "visionWidth": 24, "llmWidth": 40, "projName": "opt_proj", "layerNormEps": 1e-12}
+    cfg = {"numQueries": 4, "hiddenDim": 32, "depth": 3, "numHeads": 4, "ffnDim": 64, "crossAttentionFreq": 2,
+           "visionDim": 24, "llmDim": 40, "projName": "opt_proj", "eps": 1e-12}
     m = QFormerOPT(cfg).eval()
     randomise(m, gen)
     vision = torch.randn(B, NV, 24, generator=gen)
-    write("qformer", cfg, m, {"vision": vision}, {"tokens": m(vision)})
+    write("qformer", "qformer", cfg, m, {"vision": vision}, {"tokens": m(vision)}, "BLIP-2 Q-Former query path + opt_proj")
 
-    cfg = {"queries": 4, "width": 32, "layers": 2, "heads": 4, "intermediate": 48, "crossAttentionFreq": 2,
-           "visionWidth": 24, "llmWidth": 40, "projName": "llm_proj", "layerNormEps": 1e-12, "instructionAware": True}
+    cfg = {"numQueries": 4, "hiddenDim": 32, "depth": 2, "numHeads": 4, "ffnDim": 48, "crossAttentionFreq": 2,
+           "visionDim": 24, "llmDim": 40, "projName": "llm_proj", "eps": 1e-12, "instructionAware": True}
     m = QFormerOPT(cfg).eval()
     randomise(m, gen)
     vision, text = torch.randn(B, NV, 24, generator=gen), torch.randn(B, 5, 32, generator=gen)
     mask = torch.tensor([[1.0, 1, 1, 1, 1], [1, 1, 1, 0, 0]])  # the second instruction is 3 tokens + 2 padding
-    write("qformer-instruct", cfg, m, {"vision": vision, "text": text, "mask": mask}, {"tokens": m(vision, text, mask)})
+    write("qformer-instruct", "qformer", cfg, m, {"vision": vision, "text": text, "mask": mask}, {"tokens": m(vision, text, mask)},
+          "InstructBLIP instruction-aware Q-Former + llm_proj, padded instruction")
 
-    cfg = {"queries": 9, "width": 32, "heads": 4, "visionWidth": 24, "layerNormEps": 1e-6}
+    cfg = {"numQueries": 9, "llmDim": 32, "numHeads": 4, "visionDim": 24, "eps": 1e-6}
     m = QwenResampler(cfg).eval()
     randomise(m, gen)
     vision = torch.randn(B, NV, 24, generator=gen)
     tokens, pos_k = m(vision)
-    write("cross-attention-resampler", cfg, m, {"vision": vision}, {"tokens": tokens, "pos_query": m.pos_embed, "pos_key": pos_k})
+    write("cross-attention-resampler", "cross-attention-resampler", cfg, m, {"vision": vision},
+          {"tokens": tokens, "pos_query": m.pos_embed, "pos_key": pos_k}, "Qwen-VL resampler, 3x3 query grid resized to 4x4 keys")
 
-    cfg = {"mode": "transformer", "inWidth": 40, "hidden": 32, "heads": 4, "encoderLayers": 2, "decoderLayers": 2,
-           "ffWidth": 64, "outWidth": 24, "outTokens": 5, "layerNormEps": 1e-5}
+    cfg = {"mode": "transformer", "llmDim": 40, "hiddenDim": 32, "numHeads": 4, "encoderDepth": 2, "decoderDepth": 2,
+           "ffnDim": 64, "outputDim": 24, "numQueries": 5, "eps": 1e-5}
     m = OutputTransformer(cfg).eval()
     randomise(m, gen)
     hidden, embs = torch.randn(B, 3, 40, generator=gen), torch.randn(B, 3, 40, generator=gen)
-    write("output-transformer", cfg, m, {"vision": hidden, "text": embs}, {"tokens": m(hidden, embs)})
+    write("output-transformer", "output-transformer", cfg, m, {"vision": hidden, "text": embs}, {"tokens": m(hidden, embs)},
+          "GILLMapper / NExT-GPT nn.Transformer head with input embeddings")
 
 
 if __name__ == "__main__":

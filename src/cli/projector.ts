@@ -198,7 +198,7 @@ async function forward(args: Args): Promise<void> {
       text: inputs.text as tf.Tensor3D | undefined,
       mask: inputs.mask as tf.Tensor2D | undefined,
     };
-    blame('input', () => spec.outputShape(cfg, { vision: input.vision.shape, text: input.text?.shape }));
+    blame('input', () => spec.outputShape(cfg, { vision: input.vision.shape, text: input.text?.shape, mask: input.mask?.shape }));
     const { tokens, trace } = blame('input', () => spec.apply(cfg, weights, input));
     const out: Record<string, tf.Tensor> = { tokens };
     if (args.trace) for (const [k, v] of Object.entries(trace)) out[`trace.${k}`] = v;

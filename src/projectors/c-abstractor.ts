@@ -1,9 +1,9 @@
 /**
  * Honeybee's C-Abstractor: learnable position embedding → RegStage (RegNet bottleneck blocks) →
- * AdaptiveAvgPool2d(√M × √M) → RegStage → MLP readout.
+ * AdaptiveAvgPool2d(√Q × √Q) → RegStage → MLP readout.
  *
- * Shapes: vision [B, Nv = h·h, Dv] → grid [B, h, h, Dh] → pooled [B, √M, √M, Dh]
- *         → tokens [B, M, Dm]   (C-7B-M144: 256 → 144, Dv = Dh = 1024, Dm = 4096).
+ * Shapes: vision [B, Nv = h·h, Dv] → grid [B, h, h, W] → pooled [B, √Q, √Q, W]
+ *         → tokens [B, Q, Dm]   (C-7B-M144: 256 → 144, Dv = W = 1024, Dm = 4096).
  * Paper: cha2024honeybee; code kakaobrain/honeybee honeybee/projectors/projectors.py (CAbstractor,
  * ConvProjector, build_mlp), configs/model_config/c-abs.yaml (depth 3, mlp_depth 2, hidden 1024,
  * 144 queries, pos_emb); blocks = timm RegStage/Bottleneck (huggingface/pytorch-image-models
@@ -11,11 +11,11 @@
  * conv2 depthwise 3×3 (group size 1) → LN → SiLU, SE (timm SEModule: reduction round(in·0.25), SiLU,
  * sigmoid gate), conv3 1×1 → LN, + shortcut (identity when in == out, else 1×1 conv + LN), SiLU.
  * PyTorch names: `pos_emb` [1, Nv, Dv]; stage s ∈ {0, 2} (net.1 is the pooler), block i ≥ 1:
- *   `net.s.bi.conv1.conv.weight` [Dh, in, 1, 1], `net.s.bi.conv1.bn.{weight,bias}`,
- *   `net.s.bi.conv2.conv.weight` [Dh, 1, 3, 3], `net.s.bi.conv2.bn.*`,
- *   `net.s.bi.se.fc1.{weight [R, Dh, 1, 1], bias}`, `net.s.bi.se.fc2.{weight [Dh, R, 1, 1], bias}`,
- *   `net.s.bi.conv3.conv.weight` [Dh, Dh, 1, 1], `net.s.bi.conv3.bn.*`,
- *   `net.0.b1.downsample.conv.weight`, `net.0.b1.downsample.bn.*` (only when Dv ≠ Dh);
+ *   `net.s.bi.conv1.conv.weight` [W, in, 1, 1], `net.s.bi.conv1.bn.{weight,bias}`,
+ *   `net.s.bi.conv2.conv.weight` [W, 1, 3, 3], `net.s.bi.conv2.bn.*`,
+ *   `net.s.bi.se.fc1.{weight [R, W, 1, 1], bias}`, `net.s.bi.se.fc2.{weight [W, R, 1, 1], bias}`,
+ *   `net.s.bi.conv3.conv.weight` [W, W, 1, 1], `net.s.bi.conv3.bn.*`,
+ *   `net.0.b1.downsample.conv.weight`, `net.0.b1.downsample.bn.*` (only when Dv ≠ W);
  *   `readout.0.{weight,bias}`, `readout.2.{weight,bias}`, … (SiLU between).
  * Departures: LayerNorm eps is a config field (timm's LayerNormAct2d default 1e-5; the blocks were
  * checked against current timm, not the version Honeybee pins, facts.md Honeybee note); no prenorm
@@ -24,11 +24,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { silu } from './ops/activations';
-import { getWeight, specsSize, squareSide, visionShape } from './ops/common';
+import { checkVision, getWeight, gridSide, shapeError, VISION } from './ops/common';
 import { adaptiveAvgPool2d, conv1x1, depthwiseConv, squeezeExcite } from './ops/conv';
 import { truncatedNormal, uniformFanIn } from './ops/init';
-import { initLinear, linear, linearSpecs } from './ops/linear';
-import { initLayerNorm, layerNorm, layerNormSpecs } from './ops/norm';
+import { initLinear, linear, linearFlops, linearParams, linearSpecs } from './ops/linear';
+import { initLayerNorm, layerNorm, layerNormParams, layerNormSpecs } from './ops/norm';
 import type { ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
@@ -37,7 +37,7 @@ export const schema = z
   .object({
     /** Dv: encoder_hidden_size (CLIP ViT-L/14: 1024). */
     visionDim: positiveInt,
-    /** Dh: hidden_size of the RegNet stages (c-abs.yaml: 1024). */
+    /** W: hidden_size of the RegNet stages (c-abs.yaml: 1024). */
     hiddenDim: positiveInt,
     /** Dm: output_hidden_size = LLM width (Vicuna-7B: 4096). */
     llmDim: positiveInt,
@@ -45,7 +45,7 @@ export const schema = z
     depth: positiveInt.default(3),
     /** Linear layers of the readout MLP (c-abs.yaml mlp_depth: 2). */
     mlpDepth: positiveInt.default(2),
-    /** M: output tokens, a perfect square (num_query_tokens: 144). */
+    /** Q: output tokens, a perfect square (num_query_tokens: 144). */
     numQueries: positiveInt.refine((m) => Number.isInteger(Math.sqrt(m)), { message: 'must be a perfect square' }),
     /** Nv: input tokens, CLS excluded (ViT-L/14 at 224 px: 256); sizes pos_emb. */
     numInputTokens: positiveInt,
@@ -107,16 +107,40 @@ function weightSpecs(cfg: Config): WeightSpec[] {
 }
 
 function grid(cfg: Config, input: InputShapes): { b: number; side: number; q: number } {
-  const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
+  const [b, nv] = checkVision(input, cfg.visionDim);
   if (cfg.posEmb && nv !== cfg.numInputTokens) {
-    throw new Error(`input.vision[1] = ${nv} must equal config.numInputTokens = ${cfg.numInputTokens} (pos_emb is sized for it)`);
+    throw shapeError('vision', input.vision, VISION, `Nv = numInputTokens = ${cfg.numInputTokens}`, 'pos_emb is sized for it');
   }
-  return { b, side: squareSide(nv, 'input.vision[1]'), q: Math.round(Math.sqrt(cfg.numQueries)) };
+  return { b, side: gridSide('vision', input.vision, VISION, 'Nv = h·h, a square grid'), q: Math.round(Math.sqrt(cfg.numQueries)) };
 }
 
 function outputShape(cfg: Config, input: InputShapes): Shape {
   const { b } = grid(cfg, input);
   return [b, cfg.numQueries, cfg.llmDim];
+}
+
+/**
+ * One RegNet bottleneck from `inDim` to W channels with SE width R = round(inDim / 4):
+ * conv1 W·in + conv2 9·W + SE (R·W + R + W·R + W) + conv3 W² + three LayerNorms 6·W,
+ * plus a 1×1 shortcut conv W·in and its LayerNorm 2·W when in ≠ W.
+ * (At in = W = 1024, R = 256: 2,638,080, facts.md Honeybee note.)
+ */
+function blockParams(inDim: number, w: number): number {
+  const r = Math.round(inDim * 0.25);
+  const shortcut = inDim !== w ? w * inDim + layerNormParams(w) : 0;
+  return w * inDim + 9 * w + (r * w + r) + (w * r + w) + w * w + 3 * layerNormParams(w) + shortcut;
+}
+
+/**
+ * pos_emb Nv·Dv + 2·depth bottlenecks (the first from Dv, the rest from W) + the readout MLP
+ * Linear(W, Dm) + (mlpDepth − 1)·Linear(Dm, Dm). (C-7B-M144: 262,144 + 6 × 2,638,080 + 20,979,712 = 37,070,336.)
+ */
+function paramCount(cfg: Config): number {
+  const w = cfg.hiddenDim;
+  const posEmb = cfg.posEmb ? cfg.numInputTokens * cfg.visionDim : 0;
+  const stages = blockParams(cfg.visionDim, w) + (2 * cfg.depth - 1) * blockParams(w, w);
+  const readout = linearParams(w, cfg.llmDim) + (cfg.mlpDepth - 1) * linearParams(cfg.llmDim, cfg.llmDim);
+  return posEmb + stages + readout;
 }
 
 /** timm regnet Bottleneck (ratio 1, group size 1, SE 0.25, SiLU, LayerNorm2d) in NHWC. */
@@ -142,16 +166,19 @@ export const spec: ProjectorSpec<Config> = {
   defaults,
   outputShape,
   weightSpecs,
-  paramCount: (cfg) => specsSize(weightSpecs(cfg)),
+  paramCount,
+  /** Per block over its n positions: conv1, depthwise 3×3, SE (on the pooled vector), conv3, shortcut conv; then the readout over Q tokens. Pooling not counted. */
   flops(cfg, input) {
     const { b, side, q } = grid(cfg, input);
     let total = 0;
     for (const bd of blocks(cfg)) {
       const n = bd.prefix.startsWith('net.0') ? side * side : q * q;
-      const h = bd.hidden;
-      total += 2 * b * (n * bd.inDim * h + n * 9 * h + 2 * h * bd.reduce + n * h * h + (bd.shortcutConv ? n * bd.inDim * h : 0));
+      const w = bd.hidden;
+      const shortcut = bd.shortcutConv ? linearFlops(n, bd.inDim, w) : 0;
+      total += linearFlops(n, bd.inDim, w) + 2 * n * 9 * w + linearFlops(1, w, bd.reduce) + linearFlops(1, bd.reduce, w) + linearFlops(n, w, w) + shortcut;
     }
-    return total + 2 * b * cfg.numQueries * (cfg.hiddenDim * cfg.llmDim + (cfg.mlpDepth - 1) * cfg.llmDim * cfg.llmDim);
+    const readout = linearFlops(cfg.numQueries, cfg.hiddenDim, cfg.llmDim) + (cfg.mlpDepth - 1) * linearFlops(cfg.numQueries, cfg.llmDim, cfg.llmDim);
+    return b * (total + readout);
   },
   init(cfg, seed): Weights {
     const w: Weights = {};
@@ -184,13 +211,13 @@ export const spec: ProjectorSpec<Config> = {
       const x = cfg.posEmb ? input.vision.add(getWeight(weights, 'pos_emb')) : input.vision; // [B, Nv, Dv] + [1, Nv, Dv]
       let g = x.reshape([b, side, side, cfg.visionDim]) as tf.Tensor4D; // [B, h·h, Dv] → [B, h, h, Dv] (raster = "b (h w) d")
       const all = blocks(cfg);
-      for (const bd of all.slice(0, cfg.depth)) g = bottleneck(g, weights, bd, cfg.eps); // stage 1 → [B, h, h, Dh]
-      g = adaptiveAvgPool2d(g, q, q); // sampler → [B, √M, √M, Dh]
+      for (const bd of all.slice(0, cfg.depth)) g = bottleneck(g, weights, bd, cfg.eps); // stage 1 → [B, h, h, W]
+      g = adaptiveAvgPool2d(g, q, q); // sampler → [B, √Q, √Q, W]
       for (const bd of all.slice(cfg.depth)) g = bottleneck(g, weights, bd, cfg.eps); // stage 2
-      let y: tf.Tensor = g.reshape([b, cfg.numQueries, cfg.hiddenDim]); // [B, √M, √M, Dh] → [B, M, Dh]
+      let y: tf.Tensor = g.reshape([b, cfg.numQueries, cfg.hiddenDim]); // [B, √Q, √Q, W] → [B, Q, W]
       for (let i = 0; i < cfg.mlpDepth; i += 1) {
         if (i > 0) y = silu(y);
-        y = linear(y, getWeight(weights, `${readoutName(i)}.weight`), getWeight(weights, `${readoutName(i)}.bias`)); // [B, M, Dm]
+        y = linear(y, getWeight(weights, `${readoutName(i)}.weight`), getWeight(weights, `${readoutName(i)}.bias`)); // [B, Q, Dm]
       }
       return { tokens: y, trace: {} };
     });

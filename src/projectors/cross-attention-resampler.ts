@@ -3,27 +3,27 @@
  * attend once to the projected vision tokens, with a fixed 2D sin-cos position table added to the
  * queries and, resized bicubically to the input grid, to the keys.
  *
- * Shapes: vision [B, Nv, Dv] (Nv a perfect square, the ViT grid) → tokens [B, Q, D].
- *   x = ln_kv(kv_proj(vision))                       [B, Nv, D]
- *   q = ln_q(query) + pos(Q)                         [B, Q, D]
+ * Shapes: vision [B, Nv, Dv] (Nv a perfect square, the ViT grid) → tokens [B, Q, Dm].
+ *   x = ln_kv(kv_proj(vision))                       [B, Nv, Dm]
+ *   q = ln_q(query) + pos(Q)                         [B, Q, Dm]
  *   tokens = MHA(q, key = x + resize(pos, Nv), value = x)
  *
  * Paper: bai2023qwenvl (256 queries, one cross-attention layer, 2D absolute positions). Sources:
  * QwenLM/Qwen-VL README.md and finetune.py (the trainable adapter is transformer.visual.attn_pool).
  * UNVERIFIED: the module definition (`Resampler` in visual.py on the Hugging Face Hub, Qwen/Qwen-VL)
  * is known only through consistent third-party copies (facts.md, Qwen-VL row and note); this file
- * follows those copies: query (trunc-normal 0.02), kv_proj Linear(Dv, D, no bias) (Identity when
- * Dv = D), ln_q and ln_kv LayerNorm(eps 1e-6), nn.MultiheadAttention(D, D/128 heads), a frozen MAE-style
+ * follows those copies: query (trunc-normal 0.02), kv_proj Linear(Dv, Dm, no bias) (Identity when
+ * Dv = Dm), ln_q and ln_kv LayerNorm(eps 1e-6), nn.MultiheadAttention(Dm, Dm/128 heads), a frozen MAE-style
  * 2D sin-cos table (first half encodes the column, second half the row) and get_abs_pos's bicubic
  * F.interpolate (align_corners=False) to the input grid.
  *
  * Weights (module-local names; in the checkpoint they sit under transformer.visual.attn_pool.):
- *   query [Q, D]; kv_proj.weight [D, Dv] (only when Dv ≠ D); attn.in_proj_weight [3D, D];
- *   attn.in_proj_bias [3D]; attn.out_proj.{weight [D, D], bias [D]}; ln_q, ln_kv (LayerNorm D).
+ *   query [Q, Dm]; kv_proj.weight [Dm, Dv] (only when Dv ≠ Dm); attn.in_proj_weight [3·Dm, Dm];
+ *   attn.in_proj_bias [3·Dm]; attn.out_proj.{weight [Dm, Dm], bias [Dm]}; ln_q, ln_kv (LayerNorm Dm).
  *
  * Departures:
- * - The frozen `pos_embed` [Q, D] (requires_grad False in the reference) is not a weight here: it is
- *   a fixed function of (Q, D), recomputed in apply. paramCount counts the trainable parameters
+ * - The frozen `pos_embed` [Q, Dm] (requires_grad False in the reference) is not a weight here: it is
+ *   a fixed function of (Q, Dm), recomputed in apply. paramCount counts the trainable parameters
  *   (75,005,952 for Qwen-VL); frozenParamCount gives the table's size (1,048,576).
  * - ln_post and proj, which follow attn_pool in the Qwen-VL vision tower (16,785,408 parameters),
  *   are not part of this module.
@@ -31,53 +31,60 @@
  *   float32 numpy); differences are below 1e-6.
  * - No attention mask (the reference passes attn_mask=None in Qwen-VL).
  *
- * Shape legend: B batch, Nv vision tokens, Q queries, Dv vision width, D width, H heads.
+ * Letters and config fields: the types.ts vocabulary (the resampler runs at Dm = llmDim).
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { attentionFlops, initPackedAttention, multiHeadAttention, packedAttentionParams, packedAttentionSpecs, packedProjections, requireWeight } from './ops/attention';
+import { attentionFlops, initPackedAttention, multiHeadAttention, packedAttentionParams, packedAttentionSpecs, packedProjections } from './ops/attention';
+import { checkVision, getWeight, gridSide, VISION } from './ops/common';
 import { normal } from './ops/init';
-import { linear, linearFlops, linearSpecs } from './ops/linear';
-import { initLayerNorm, layerNorm, layerNormSpecs } from './ops/norm';
+import { linear, linearFlops, linearParams, linearSpecs } from './ops/linear';
+import { initLayerNorm, layerNorm, layerNormParams, layerNormSpecs } from './ops/norm';
 import type { ApplyInput, ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
 
 const isSquare = (n: number): boolean => Number.isInteger(Math.sqrt(n));
 
-export const crossAttentionResamplerSchema = z
+export const schema = z
   .object({
-    queries: positiveInt, // Q, a perfect square (the query grid; Qwen-VL: 256 = 16²)
-    width: positiveInt, // D output width (Qwen-VL: 4096, the LLM width); divisible by 4 for the 2D sin-cos table
-    heads: positiveInt, // H (Qwen-VL: D / 128 = 32)
-    visionWidth: positiveInt, // Dv (ViT-bigG: 1664)
-    layerNormEps: z.number().positive(), // 1e-6 in the reference
+    /** Q: learned queries = output tokens, a perfect square (the query grid; Qwen-VL: 256 = 16²). */
+    numQueries: positiveInt,
+    /** Dm: the resampler's and output width (Qwen-VL: 4096, the LLM width); divisible by 4 for the 2D sin-cos table. */
+    llmDim: positiveInt,
+    /** H: attention heads (Qwen-VL: Dm / 128 = 32). */
+    numHeads: positiveInt,
+    /** Dv: vision width (ViT-bigG: 1664). */
+    visionDim: positiveInt,
+    /** LayerNorm eps of ln_q and ln_kv (1e-6 in the reference). */
+    eps: z.number().positive().default(1e-6),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (!isSquare(c.queries)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['queries'], message: `queries ${c.queries} must be a perfect square (a 2D grid)` });
-    if (c.width % 4 !== 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['width'], message: `width ${c.width} must be divisible by 4 (2D sin-cos table)` });
-    if (c.width % c.heads !== 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['heads'], message: `heads ${c.heads} must divide width ${c.width}` });
+    if (!isSquare(c.numQueries)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['numQueries'], message: `numQueries ${c.numQueries} must be a perfect square (a 2D grid)` });
+    if (c.llmDim % 4 !== 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['llmDim'], message: `llmDim ${c.llmDim} must be divisible by 4 (2D sin-cos table)` });
+    if (c.llmDim % c.numHeads !== 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['numHeads'], message: `numHeads ${c.numHeads} must divide llmDim ${c.llmDim}` });
   });
-export type CrossAttentionResamplerConfig = z.infer<typeof crossAttentionResamplerSchema>;
+export type Config = z.infer<typeof schema>;
 
-export const crossAttentionResamplerDefaults: CrossAttentionResamplerConfig = {
-  queries: 16, // Q = 4²
-  width: 64, // D
-  heads: 4, // H
-  visionWidth: 48, // Dv ≠ D, so kv_proj exists
-  layerNormEps: 1e-6, // reference
+/** Small defaults that run fast in a browser. */
+export const defaults: Config = {
+  numQueries: 16, // Q = 4²
+  llmDim: 64, // Dm
+  numHeads: 4, // H
+  visionDim: 48, // Dv ≠ Dm, so kv_proj exists
+  eps: 1e-6, // reference
 };
 
 /** Trace: attention weights [B, H, Q, Nv]. */
 export const TRACE_KEYS = { attention: 'attention' } as const;
 
-const hasKvProj = (cfg: CrossAttentionResamplerConfig): boolean => cfg.visionWidth !== cfg.width;
+const hasKvProj = (cfg: Config): boolean => cfg.visionDim !== cfg.llmDim;
 
 /**
- * MAE-style 2D sin-cos table [G², D] as a flat row-major Float32Array. For token i = r·G + c, the
- * first D/2 entries encode the column c and the last D/2 the row r (the reference builds the grid
- * with meshgrid(w, h), "w goes first"); each half is [sin(p·ω), cos(p·ω)], ω_k = 10000^(−k/(D/4)).
+ * MAE-style 2D sin-cos table [G², Dm] as a flat row-major Float32Array. For token i = r·G + c, the
+ * first Dm/2 entries encode the column c and the last Dm/2 the row r (the reference builds the grid
+ * with meshgrid(w, h), "w goes first"); each half is [sin(p·ω), cos(p·ω)], ω_k = 10000^(−k/(Dm/4)).
  */
 export function sincos2dTable(dim: number, grid: number): Float32Array {
   if (dim % 4 !== 0) throw new Error(`dim: ${dim} must be divisible by 4`);
@@ -128,13 +135,13 @@ export function bicubicMatrix(src: number, tgt: number): Float64Array {
 
 /**
  * The position table for a grid of n = g² tokens: the Q-entry table itself when g² = Q, otherwise
- * resized bicubically from √Q × √Q to g × g (get_abs_pos). Returns [n, D].
+ * resized bicubically from √Q × √Q to g × g (get_abs_pos). Returns [n, Dm].
  */
-export function positionTable(cfg: CrossAttentionResamplerConfig, n: number): tf.Tensor2D {
-  const src = Math.round(Math.sqrt(cfg.queries));
+export function positionTable(cfg: Config, n: number): tf.Tensor2D {
+  const src = Math.round(Math.sqrt(cfg.numQueries));
   const tgt = Math.round(Math.sqrt(n));
-  if (tgt * tgt !== n) throw new Error(`vision: ${n} tokens is not a square grid`);
-  const table = tf.tensor2d(sincos2dTable(cfg.width, src), [src * src, cfg.width]);
+  if (tgt * tgt !== n) throw new Error(`n: ${n} is not a square, so not a g × g grid`); // callers check vision with gridSide first
+  const table = tf.tensor2d(sincos2dTable(cfg.llmDim, src), [src * src, cfg.llmDim]);
   if (src === tgt) return table;
   return tf.tidy(() => {
     const m1 = bicubicMatrix(src, tgt);
@@ -145,47 +152,50 @@ export function positionTable(cfg: CrossAttentionResamplerConfig, n: number): tf
         for (let sy = 0; sy < src; sy += 1)
           for (let sx = 0; sx < src; sx += 1)
             k[(ty * tgt + tx) * src * src + sy * src + sx] = (m1[ty * src + sy] as number) * (m1[tx * src + sx] as number);
-    return tf.matMul(tf.tensor2d(k, [tgt * tgt, src * src]), table); // [g², s²] × [s², D] → [g², D]
+    return tf.matMul(tf.tensor2d(k, [tgt * tgt, src * src]), table); // [g², s²] × [s², Dm] → [g², Dm]
   });
 }
 
-function weightSpecs(cfg: CrossAttentionResamplerConfig): WeightSpec[] {
+function weightSpecs(cfg: Config): WeightSpec[] {
   return [
-    { name: 'query', shape: [cfg.queries, cfg.width], doc: 'learned queries [Q, D], init trunc-normal 0.02' },
-    ...(hasKvProj(cfg) ? linearSpecs('kv_proj', cfg.visionWidth, cfg.width, false) : []),
-    ...packedAttentionSpecs('attn', cfg.width),
-    ...layerNormSpecs('ln_q', cfg.width),
-    ...layerNormSpecs('ln_kv', cfg.width),
+    { name: 'query', shape: [cfg.numQueries, cfg.llmDim], doc: 'learned queries [Q, Dm], init trunc-normal 0.02' },
+    ...(hasKvProj(cfg) ? linearSpecs('kv_proj', cfg.visionDim, cfg.llmDim, false) : []),
+    ...packedAttentionSpecs('attn', cfg.llmDim),
+    ...layerNormSpecs('ln_q', cfg.llmDim),
+    ...layerNormSpecs('ln_kv', cfg.llmDim),
   ];
 }
 
-/** Trainable parameters: Q·D + Dv·D (kv_proj) + 4D² + 4D (attention) + 2·LN(D) (facts.md Qwen-VL row). */
-function paramCount(cfg: CrossAttentionResamplerConfig): number {
-  const d = cfg.width;
-  return cfg.queries * d + (hasKvProj(cfg) ? cfg.visionWidth * d : 0) + packedAttentionParams(d) + 4 * d;
+/**
+ * Trainable parameters: queries Q·Dm + kv_proj Dv·Dm (no bias; absent when Dv = Dm) + attention
+ * 4·Dm² + 4·Dm + ln_q and ln_kv 2·2·Dm (facts.md Qwen-VL row: 75,005,952).
+ */
+function paramCount(cfg: Config): number {
+  const d = cfg.llmDim;
+  const kvProj = hasKvProj(cfg) ? linearParams(cfg.visionDim, d, false) : 0;
+  return cfg.numQueries * d + kvProj + packedAttentionParams(d) + 2 * layerNormParams(d);
 }
 
-/** The frozen position table's size, Q·D (not a weight here; see the header). */
-export const frozenParamCount = (cfg: CrossAttentionResamplerConfig): number => cfg.queries * cfg.width;
+/** The frozen position table's size, Q·Dm (not a weight here; see the header). */
+export const frozenParamCount = (cfg: Config): number => cfg.numQueries * cfg.llmDim;
 
-function checkShapes(cfg: CrossAttentionResamplerConfig, input: InputShapes): { b: number; nv: number } {
-  const v = input.vision;
-  if (v.length !== 3) throw new Error(`vision: expected [B, Nv, Dv], got [${v}]`);
-  if (v[2] !== cfg.visionWidth) throw new Error(`vision: width ${v[2]} must equal visionWidth ${cfg.visionWidth}`);
-  if (!isSquare(v[1] as number)) throw new Error(`vision: ${v[1]} tokens is not a square grid (the position table needs g × g)`);
-  return { b: v[0] as number, nv: v[1] as number };
+/** [B, Nv, Dv] with Nv = g·g: the key position table needs a square grid. */
+function checkShapes(cfg: Config, input: InputShapes): { b: number; nv: number } {
+  const [b, nv] = checkVision(input, cfg.visionDim);
+  gridSide('vision', input.vision, VISION, 'Nv = g·g, a square grid for the position table');
+  return { b, nv };
 }
 
-function outputShape(cfg: CrossAttentionResamplerConfig, input: InputShapes): Shape {
+function outputShape(cfg: Config, input: InputShapes): Shape {
   const { b } = checkShapes(cfg, input);
-  return [b, cfg.queries, cfg.width];
+  return [b, cfg.numQueries, cfg.llmDim];
 }
 
 /** kv_proj over Nv tokens + one attention (Q queries over Nv keys); the fixed table resize is not counted. */
-function flops(cfg: CrossAttentionResamplerConfig, input: InputShapes): number {
+function flops(cfg: Config, input: InputShapes): number {
   const { b, nv } = checkShapes(cfg, input);
-  const kv = hasKvProj(cfg) ? linearFlops(nv, cfg.visionWidth, cfg.width) : 0;
-  return b * (kv + attentionFlops({ queries: cfg.queries, keys: nv, queryDim: cfg.width, keyDim: cfg.width, inner: cfg.width, outDim: cfg.width }));
+  const kv = hasKvProj(cfg) ? linearFlops(nv, cfg.visionDim, cfg.llmDim) : 0;
+  return b * (kv + attentionFlops({ queries: cfg.numQueries, keys: nv, queryDim: cfg.llmDim, keyDim: cfg.llmDim, inner: cfg.llmDim, outDim: cfg.llmDim }));
 }
 
 /**
@@ -193,42 +203,42 @@ function flops(cfg: CrossAttentionResamplerConfig, input: InputShapes): number {
  * i.e. ±100 std, so a plain N(0, 0.02) matches it; out_proj (a Linear subclass) likewise with zero
  * bias; in_proj keeps nn.MultiheadAttention's Xavier; LayerNorm 1/0.
  */
-function init(cfg: CrossAttentionResamplerConfig, seed: number): Weights {
-  const d = cfg.width;
+function init(cfg: Config, seed: number): Weights {
+  const d = cfg.llmDim;
   const attn = initPackedAttention('attn', d, seed, { normalStd: 0.02 });
   return {
-    query: normal([cfg.queries, d], 0.02, seed, 'query'),
-    ...(hasKvProj(cfg) ? { 'kv_proj.weight': normal([d, cfg.visionWidth], 0.02, seed, 'kv_proj.weight') } : {}),
+    query: normal([cfg.numQueries, d], 0.02, seed, 'query'),
+    ...(hasKvProj(cfg) ? { 'kv_proj.weight': normal([d, cfg.visionDim], 0.02, seed, 'kv_proj.weight') } : {}),
     ...attn,
     ...initLayerNorm('ln_q', d),
     ...initLayerNorm('ln_kv', d),
   };
 }
 
-function apply(cfg: CrossAttentionResamplerConfig, weights: Weights, input: ApplyInput): ApplyOutput {
+function apply(cfg: Config, weights: Weights, input: ApplyInput): ApplyOutput {
   const { b, nv } = checkShapes(cfg, { vision: input.vision.shape });
   return tf.tidy(() => {
     const ln = (x: tf.Tensor, name: string) =>
-      layerNorm(x, requireWeight(weights, `${name}.weight`), requireWeight(weights, `${name}.bias`), cfg.layerNormEps) as tf.Tensor3D;
-    const projected = hasKvProj(cfg) ? linear(input.vision, requireWeight(weights, 'kv_proj.weight')) : input.vision; // [B, Nv, Dv] → [B, Nv, D]
+      layerNorm(x, getWeight(weights, `${name}.weight`), getWeight(weights, `${name}.bias`), cfg.eps) as tf.Tensor3D;
+    const projected = hasKvProj(cfg) ? linear(input.vision, getWeight(weights, 'kv_proj.weight')) : input.vision; // [B, Nv, Dv] → [B, Nv, Dm]
     const x = ln(projected, 'ln_kv');
-    const queryPos = positionTable(cfg, cfg.queries); // [Q, D]
-    const keyPos = positionTable(cfg, nv); // [Nv, D]
-    // ln_q(query) [Q, D] + pos [Q, D] → [1, Q, D] → [B, Q, D]
-    const q = ln(requireWeight(weights, 'query'), 'ln_q').add(queryPos).expandDims(0).tile([b, 1, 1]) as tf.Tensor3D;
-    const k = x.add(keyPos) as tf.Tensor3D; // [Nv, D] broadcasts over B
-    const { output, weights: attention } = multiHeadAttention(q, k, x, packedProjections(weights, 'attn'), { heads: cfg.heads });
+    const queryPos = positionTable(cfg, cfg.numQueries); // [Q, Dm]
+    const keyPos = positionTable(cfg, nv); // [Nv, Dm]
+    // ln_q(query) [Q, Dm] + pos [Q, Dm] → [1, Q, Dm] → [B, Q, Dm]
+    const q = ln(getWeight(weights, 'query'), 'ln_q').add(queryPos).expandDims(0).tile([b, 1, 1]) as tf.Tensor3D;
+    const k = x.add(keyPos) as tf.Tensor3D; // [Nv, Dm] broadcasts over B
+    const { output, weights: attention } = multiHeadAttention(q, k, x, packedProjections(weights, 'attn'), { heads: cfg.numHeads });
     return { tokens: output, trace: { [TRACE_KEYS.attention]: attention } };
   });
 }
 
-export const spec: ProjectorSpec<CrossAttentionResamplerConfig> = {
+export const spec: ProjectorSpec<Config> = {
   kind: 'cross-attention-resampler',
   side: 'input',
   title: 'Cross-attention resampler (Qwen-VL position-aware adapter)',
   cite: ['bai2023qwenvl'],
-  schema: crossAttentionResamplerSchema,
-  defaults: crossAttentionResamplerDefaults,
+  schema,
+  defaults,
   outputShape,
   paramCount,
   flops,

@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { getWeight, rank3, specsSize, visionShape } from './ops/common';
+import { checkShape, checkVision, getWeight } from './ops/common';
 import { normal } from './ops/init';
 import { l2Norm } from './ops/l2norm';
 import type { ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
@@ -61,14 +61,15 @@ function weightSpecs(cfg: Config): WeightSpec[] {
   return specs;
 }
 
+/** One pooled state per image and per text, in paired batches: vision [B, 1, Dv], text [B, 1, Dt]. */
 function outputShape(cfg: Config, input: InputShapes): Shape {
-  const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
-  if (nv !== 1) throw new Error(`input.vision[1] must be 1 (one pooled state per image), got ${nv}`);
-  const [bt, nt] = rank3(input.text, 'input.text', cfg.textDim, 'textDim');
-  if (nt !== 1) throw new Error(`input.text[1] must be 1 (one pooled state per text), got ${nt}`);
-  if (bt !== b) throw new Error(`input.text[0] = ${bt} must equal input.vision[0] = ${b} (paired batch)`);
+  const [b] = checkShape('vision', input.vision, ['B', 'Nv', 'Dv'], { Nv: 1, Dv: ['visionDim', cfg.visionDim] });
+  checkShape('text', input.text, ['B', 'Nt', 'Dt'], { B: ['vision[0]', b], Nt: 1, Dt: ['textDim', cfg.textDim] });
   return [b, 1, cfg.embedDim];
 }
+
+/** Dv·E + Dt·E (+ 1 for a learned logit_scale) (CLIP ViT-L/14: 786,432 + 589,824 = 1,376,256). */
+const paramCount = (cfg: Config): number => cfg.visionDim * cfg.embedDim + cfg.textDim * cfg.embedDim + (cfg.learnLogitScale ? 1 : 0);
 
 /**
  * Symmetric InfoNCE over a [B, B] logit matrix whose diagonal holds the matching pairs:
@@ -94,7 +95,8 @@ export const spec: ProjectorSpec<Config> = {
   defaults,
   outputShape,
   weightSpecs,
-  paramCount: (cfg) => specsSize(weightSpecs(cfg)),
+  paramCount,
+  /** Both projections, then the B × B logits: 2·B·(Dv + Dt)·E + 2·B²·E. */
   flops(cfg, input) {
     const [b] = outputShape(cfg, input) as [number];
     return 2 * b * (cfg.visionDim + cfg.textDim) * cfg.embedDim + 2 * b * b * cfg.embedDim;
@@ -109,9 +111,8 @@ export const spec: ProjectorSpec<Config> = {
     return w;
   },
   apply(cfg, weights, input): ApplyOutput {
-    if (!input.text) throw new Error('input.text is required for dual-projection ([B, 1, Dt])');
-    const [b] = outputShape(cfg, { vision: input.vision.shape, text: input.text.shape }) as [number];
-    const text = input.text;
+    const [b] = outputShape(cfg, { vision: input.vision.shape, text: input.text?.shape }) as [number];
+    const text = input.text as tf.Tensor3D; // checked by outputShape
     return tf.tidy(() => {
       const img = l2normalize(tf.matMul(input.vision.reshape([b, cfg.visionDim]), getWeight(weights, 'visual.proj'))); // [B, 1, Dv] → [B, Dv] → [B, E]
       const txt = l2normalize(tf.matMul(text.reshape([b, cfg.textDim]), getWeight(weights, 'text_projection'))); // [B, 1, Dt] → [B, Dt] → [B, E]

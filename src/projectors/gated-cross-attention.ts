@@ -13,7 +13,7 @@
  *
  * Weights (open_flamingo names): attn.norm.{weight,bias}, attn.to_q.weight [H·Dh, Dm],
  * attn.to_kv.weight [2·H·Dh, Dv], attn.to_out.weight [Dm, H·Dh], attn_gate [1], ff.0.{weight,bias}
- * (LayerNorm), ff.1.weight [mult·Dm, Dm], ff.3.weight [Dm, mult·Dm], ff_gate [1].
+ * (LayerNorm), ff.1.weight [ffnMult·Dm, Dm], ff.3.weight [Dm, ffnMult·Dm], ff_gate [1].
  *
  * Departures:
  * - No media_locations masking: every text token attends to all vision tokens (open_flamingo's
@@ -24,41 +24,44 @@
  * - The FFN activation is a config field: OpenFlamingo uses GELU, the Flamingo paper Squared ReLU
  *   (alayrac2022flamingo Table 4).
  *
- * Shape legend: B batch, Nv vision tokens, Nt text tokens, Dv vision width, Dm LLM width,
- * H heads, Dh head width.
+ * Letters and config fields: the types.ts vocabulary.
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { gelu, squaredRelu } from './ops/activations';
-import { attentionFlops, kvPackedProjections, multiHeadAttention, requireWeight } from './ops/attention';
-import { linear, linearFlops, initLinear, linearSpecs } from './ops/linear';
-import { initLayerNorm, layerNorm, layerNormSpecs } from './ops/norm';
+import { attentionFlops, kvPackedProjections, multiHeadAttention } from './ops/attention';
+import { checkShape, checkVision, getWeight } from './ops/common';
+import { activationSchema, flamingoFeedForward, flamingoFeedForwardFlops, flamingoFeedForwardParams, flamingoFeedForwardSpecs, initFlamingoFeedForward } from './ops/flamingo-feed-forward';
+import { initLinear, linearSpecs } from './ops/linear';
+import { initLayerNorm, layerNorm, layerNormParams, layerNormSpecs } from './ops/norm';
 import type { ApplyInput, ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
 
-export const activationSchema = z.enum(['gelu', 'squared-relu']);
-export type FfnActivation = z.infer<typeof activationSchema>;
-
-export const gatedCrossAttentionSchema = z
+export const schema = z
   .object({
-    dim: positiveInt, // Dm, the LM width (OpenFlamingo-3B: 2048)
-    visionWidth: positiveInt, // Dv, width of the media tokens (CLIP ViT-L/14: 1024)
-    heads: positiveInt, // H (OpenFlamingo: 8)
-    dimHead: positiveInt, // Dh (OpenFlamingo: 64)
-    ffMult: positiveInt, // FFN hidden = ffMult·Dm (OpenFlamingo: 4)
-    activation: activationSchema, // 'gelu' (OpenFlamingo) or 'squared-relu' (Flamingo paper)
+    /** Dm: LM width, the width of the text states (OpenFlamingo-3B: 2048). */
+    llmDim: positiveInt,
+    /** Dv: width of the media tokens (CLIP ViT-L/14: 1024). */
+    visionDim: positiveInt,
+    /** H: attention heads (OpenFlamingo: 8). */
+    numHeads: positiveInt,
+    /** Dh: width per head (OpenFlamingo: 64). */
+    headDim: positiveInt,
+    /** FFN hidden width F = ffnMult·Dm (OpenFlamingo: 4). */
+    ffnMult: positiveInt,
+    /** 'gelu' (OpenFlamingo) or 'squared-relu' (Flamingo paper). */
+    activation: activationSchema,
   })
   .strict();
-export type GatedCrossAttentionConfig = z.infer<typeof gatedCrossAttentionSchema>;
+export type Config = z.infer<typeof schema>;
 
 /** Small defaults that run fast in a browser. */
-export const gatedCrossAttentionDefaults: GatedCrossAttentionConfig = {
-  dim: 64, // Dm
-  visionWidth: 48, // Dv
-  heads: 4, // H
-  dimHead: 16, // Dh, so inner width 64
-  ffMult: 4, // FFN hidden 256
+export const defaults: Config = {
+  llmDim: 64, // Dm
+  visionDim: 48, // Dv
+  numHeads: 4, // H
+  headDim: 16, // Dh, so inner width 64
+  ffnMult: 4, // FFN hidden 256
   activation: 'gelu', // OpenFlamingo's choice
 };
 
@@ -69,109 +72,86 @@ export const TRACE_KEYS = {
   ffGate: 'tanhFfGate',
 } as const;
 
-export function activate(x: tf.Tensor, activation: FfnActivation): tf.Tensor {
-  return activation === 'gelu' ? gelu(x) : squaredRelu(x);
-}
-
-/** open_flamingo FeedForward: LN → Linear(no bias) → activation → Linear(no bias); names prefix.{0,1,3}. */
-export function flamingoFeedForward(x: tf.Tensor, weights: Weights, prefix: string, activation: FfnActivation): tf.Tensor {
-  return tf.tidy(() => {
-    const normed = layerNorm(x, requireWeight(weights, `${prefix}.0.weight`), requireWeight(weights, `${prefix}.0.bias`));
-    const hidden = activate(linear(normed, requireWeight(weights, `${prefix}.1.weight`)), activation);
-    return linear(hidden, requireWeight(weights, `${prefix}.3.weight`));
-  });
-}
-
-export function flamingoFeedForwardSpecs(prefix: string, dim: number, mult: number): WeightSpec[] {
-  return [...layerNormSpecs(`${prefix}.0`, dim), ...linearSpecs(`${prefix}.1`, dim, mult * dim, false), ...linearSpecs(`${prefix}.3`, mult * dim, dim, false)];
-}
-
-export function initFlamingoFeedForward(prefix: string, dim: number, mult: number, seed: number): Weights {
-  return { ...initLayerNorm(`${prefix}.0`, dim), ...initLinear(`${prefix}.1`, dim, mult * dim, seed, false), ...initLinear(`${prefix}.3`, mult * dim, dim, seed, false) };
-}
-
-function weightSpecs(cfg: GatedCrossAttentionConfig): WeightSpec[] {
-  const inner = cfg.heads * cfg.dimHead;
+function weightSpecs(cfg: Config): WeightSpec[] {
+  const inner = cfg.numHeads * cfg.headDim;
   return [
-    ...layerNormSpecs('attn.norm', cfg.dim),
-    ...linearSpecs('attn.to_q', cfg.dim, inner, false),
-    ...linearSpecs('attn.to_kv', cfg.visionWidth, 2 * inner, false),
-    ...linearSpecs('attn.to_out', inner, cfg.dim, false),
+    ...layerNormSpecs('attn.norm', cfg.llmDim),
+    ...linearSpecs('attn.to_q', cfg.llmDim, inner, false),
+    ...linearSpecs('attn.to_kv', cfg.visionDim, 2 * inner, false),
+    ...linearSpecs('attn.to_out', inner, cfg.llmDim, false),
     { name: 'attn_gate', shape: [1], doc: 'attention gate α (tanh applied), initialised to 0' },
-    ...flamingoFeedForwardSpecs('ff', cfg.dim, cfg.ffMult),
+    ...flamingoFeedForwardSpecs('ff', cfg.llmDim, cfg.ffnMult),
     { name: 'ff_gate', shape: [1], doc: 'dense gate α (tanh applied), initialised to 0' },
   ];
 }
 
-/** 4·Dm + Dm·inner·2 + Dv·2·inner + 2·ffMult·Dm² + 2 (facts.md: 4d + 1024d + 1,048,576 + 8d² + 2 for OpenFlamingo). */
-function paramCount(cfg: GatedCrossAttentionConfig): number {
-  const inner = cfg.heads * cfg.dimHead;
-  return 4 * cfg.dim + 2 * cfg.dim * inner + 2 * cfg.visionWidth * inner + 2 * cfg.ffMult * cfg.dim * cfg.dim + 2;
+/**
+ * attn LayerNorm 2·Dm + to_q Dm·E + to_kv 2·Dv·E + to_out E·Dm (E = H·Dh, no biases) + FFN
+ * 2·Dm + 2·ffnMult·Dm² + the two gates (facts.md: 4d + 1024d + 1,048,576 + 8d² + 2 for OpenFlamingo,
+ * 36,708,354 at d = 2048).
+ */
+function paramCount(cfg: Config): number {
+  const inner = cfg.numHeads * cfg.headDim;
+  const attn = layerNormParams(cfg.llmDim) + 2 * cfg.llmDim * inner + 2 * cfg.visionDim * inner;
+  return attn + flamingoFeedForwardParams(cfg.llmDim, cfg.ffnMult) + 2;
 }
 
-function checkShapes(cfg: GatedCrossAttentionConfig, input: InputShapes): { b: number; nt: number; nv: number } {
-  const v = input.vision;
-  if (v.length !== 3) throw new Error(`vision: expected [B, Nv, Dv], got [${v}]`);
-  if (v[2] !== cfg.visionWidth) throw new Error(`vision: width ${v[2]} must equal visionWidth ${cfg.visionWidth}`);
-  const t = input.text;
-  if (!t) throw new Error('text: gated cross-attention needs text states [B, Nt, Dm]');
-  if (t.length !== 3) throw new Error(`text: expected [B, Nt, Dm], got [${t}]`);
-  if (t[2] !== cfg.dim) throw new Error(`text: width ${t[2]} must equal dim ${cfg.dim}`);
-  if (t[0] !== v[0]) throw new Error(`text: batch ${t[0]} must equal vision batch ${v[0]}`);
-  return { b: v[0] as number, nt: t[1] as number, nv: v[1] as number };
+/** vision [B, Nv, Dv] (the media tokens) and text [B, Nt, Dm] (the LM's states). */
+function checkShapes(cfg: Config, input: InputShapes): { b: number; nt: number; nv: number } {
+  const [b, nv] = checkVision(input, cfg.visionDim);
+  const [, nt] = checkShape('text', input.text, ['B', 'Nt', 'Dm'], { B: ['vision[0]', b], Dm: ['llmDim', cfg.llmDim] });
+  return { b, nt, nv };
 }
 
-function outputShape(cfg: GatedCrossAttentionConfig, input: InputShapes): Shape {
+function outputShape(cfg: Config, input: InputShapes): Shape {
   const { b, nt } = checkShapes(cfg, input);
-  return [b, nt, cfg.dim];
+  return [b, nt, cfg.llmDim];
 }
 
 /** Per forward pass: cross-attention (Nt queries over Nv keys) + FFN over Nt tokens, times B. */
-function flops(cfg: GatedCrossAttentionConfig, input: InputShapes): number {
+function flops(cfg: Config, input: InputShapes): number {
   const { b, nt, nv } = checkShapes(cfg, input);
-  const inner = cfg.heads * cfg.dimHead;
-  const attn = attentionFlops({ queries: nt, keys: nv, queryDim: cfg.dim, keyDim: cfg.visionWidth, inner, outDim: cfg.dim });
-  const ffn = linearFlops(nt, cfg.dim, cfg.ffMult * cfg.dim) + linearFlops(nt, cfg.ffMult * cfg.dim, cfg.dim);
-  return b * (attn + ffn);
+  const inner = cfg.numHeads * cfg.headDim;
+  const attn = attentionFlops({ queries: nt, keys: nv, queryDim: cfg.llmDim, keyDim: cfg.visionDim, inner, outDim: cfg.llmDim });
+  return b * (attn + flamingoFeedForwardFlops(nt, cfg.llmDim, cfg.ffnMult));
 }
 
 /** PyTorch defaults for the Linears (U(±1/√in)), LayerNorm 1/0, gates 0 (identity at init). */
-function init(cfg: GatedCrossAttentionConfig, seed: number): Weights {
-  const inner = cfg.heads * cfg.dimHead;
+function init(cfg: Config, seed: number): Weights {
+  const inner = cfg.numHeads * cfg.headDim;
   return {
-    ...initLayerNorm('attn.norm', cfg.dim),
-    ...initLinear('attn.to_q', cfg.dim, inner, seed, false),
-    ...initLinear('attn.to_kv', cfg.visionWidth, 2 * inner, seed, false),
-    ...initLinear('attn.to_out', inner, cfg.dim, seed, false),
+    ...initLayerNorm('attn.norm', cfg.llmDim),
+    ...initLinear('attn.to_q', cfg.llmDim, inner, seed, false),
+    ...initLinear('attn.to_kv', cfg.visionDim, 2 * inner, seed, false),
+    ...initLinear('attn.to_out', inner, cfg.llmDim, seed, false),
     attn_gate: tf.zeros([1]),
-    ...initFlamingoFeedForward('ff', cfg.dim, cfg.ffMult, seed),
+    ...initFlamingoFeedForward('ff', cfg.llmDim, cfg.ffnMult, seed),
     ff_gate: tf.zeros([1]),
   };
 }
 
-function apply(cfg: GatedCrossAttentionConfig, weights: Weights, input: ApplyInput): ApplyOutput {
-  const text = input.text;
-  checkShapes(cfg, { vision: input.vision.shape, ...(text ? { text: text.shape } : {}) });
-  if (!text) throw new Error('text: gated cross-attention needs text states [B, Nt, Dm]');
+function apply(cfg: Config, weights: Weights, input: ApplyInput): ApplyOutput {
+  checkShapes(cfg, { vision: input.vision.shape, text: input.text?.shape });
+  const text = input.text as tf.Tensor3D; // checked above
   return tf.tidy(() => {
-    const normed = layerNorm(text, requireWeight(weights, 'attn.norm.weight'), requireWeight(weights, 'attn.norm.bias')) as tf.Tensor3D;
+    const normed = layerNorm(text, getWeight(weights, 'attn.norm.weight'), getWeight(weights, 'attn.norm.bias')) as tf.Tensor3D;
     const proj = kvPackedProjections(weights, { q: 'attn.to_q', kv: 'attn.to_kv', out: 'attn.to_out' });
-    const { output: attended, weights: attention } = multiHeadAttention(normed, input.vision, input.vision, proj, { heads: cfg.heads });
-    const attnGate = tf.tanh(requireWeight(weights, 'attn_gate')); // [1], broadcasts over [B, Nt, Dm]
+    const { output: attended, weights: attention } = multiHeadAttention(normed, input.vision, input.vision, proj, { heads: cfg.numHeads });
+    const attnGate = tf.tanh(getWeight(weights, 'attn_gate')); // [1], broadcasts over [B, Nt, Dm]
     const afterAttn = text.add(attended.mul(attnGate));
-    const ffGate = tf.tanh(requireWeight(weights, 'ff_gate'));
+    const ffGate = tf.tanh(getWeight(weights, 'ff_gate'));
     const tokens = afterAttn.add(flamingoFeedForward(afterAttn, weights, 'ff', cfg.activation).mul(ffGate)) as tf.Tensor3D;
     return { tokens, trace: { [TRACE_KEYS.attention]: attention, [TRACE_KEYS.attnGate]: attnGate, [TRACE_KEYS.ffGate]: ffGate } };
   });
 }
 
-export const spec: ProjectorSpec<GatedCrossAttentionConfig> = {
+export const spec: ProjectorSpec<Config> = {
   kind: 'gated-cross-attention',
   side: 'input',
   title: 'Gated cross-attention block (Flamingo GATED XATTN-DENSE)',
   cite: ['alayrac2022flamingo', 'awadalla2023openflamingo'],
-  schema: gatedCrossAttentionSchema,
-  defaults: gatedCrossAttentionDefaults,
+  schema,
+  defaults,
   outputShape,
   paramCount,
   flops,
@@ -193,6 +173,6 @@ export function crossAttnEveryNLayers(lmLayers: number, everyN: number): number[
 }
 
 /** Parameters of all gated blocks of a model: block count × one block's parameters. */
-export function gatedBlocksTotalParams(cfg: GatedCrossAttentionConfig, lmLayers: number, everyN: number): number {
+export function blocksTotalParams(cfg: Config, lmLayers: number, everyN: number): number {
   return crossAttnEveryNLayers(lmLayers, everyN).length * paramCount(cfg);
 }

@@ -25,11 +25,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { gelu, hardSigmoid, hardSwish } from './ops/activations';
-import { getWeight, specsSize, squareSide, visionShape } from './ops/common';
+import { checkVision, getWeight, gridSide, VISION } from './ops/common';
 import { adaptiveAvgPool2d, conv1x1, depthwiseConv, squeezeExcite } from './ops/conv';
 import { uniformFanIn } from './ops/init';
-import { initLinear, linear, linearSpecs } from './ops/linear';
-import { initLayerNorm, layerNorm, layerNormSpecs } from './ops/norm';
+import { initLinear, linear, linearFlops, linearParams, linearSpecs } from './ops/linear';
+import { initLayerNorm, layerNorm, layerNormParams, layerNormSpecs } from './ops/norm';
 import type { ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
@@ -92,8 +92,8 @@ function weightSpecs(cfg: Config): WeightSpec[] {
 }
 
 function grid(cfg: Config, input: InputShapes): { b: number; side: number; outSide: number } {
-  const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
-  const side = squareSide(nv, 'input.vision[1]');
+  const [b] = checkVision(input, cfg.visionDim);
+  const side = gridSide('vision', input.vision, VISION, 'Nv = h·h, a square grid');
   // v1: the stride-2 depthwise conv (k 3, pad 1) gives ⌊(h − 1)/2⌋ + 1 = ⌈h/2⌉.
   return { b, side, outSide: cfg.version === 2 ? cfg.poolSize : Math.ceil(side / 2) };
 }
@@ -101,6 +101,22 @@ function grid(cfg: Config, input: InputShapes): { b: number; side: number; outSi
 function outputShape(cfg: Config, input: InputShapes): Shape {
   const { b, outSide } = grid(cfg, input);
   return [b, outSide * outSide, cfg.llmDim];
+}
+
+/**
+ * The MLP Linear(Dv, Dm) + Linear(Dm, Dm), then
+ *   v2: PEG depthwise 3×3 with bias, 9·Dm + Dm;
+ *   v1: two inverted-residual blocks of depthwise 3×3 (9·Dm) + LN (2·Dm) + SE (S·Dm + S + Dm·S + Dm)
+ *       + 1×1 projection (Dm²) + LN (2·Dm), S = makeDivisible(Dm / 4), i.e. Dm² + 2·S·Dm + S + 14·Dm each.
+ * (MobileVLM 1.7B, Dm = 2048, S = 512: 6,295,552 + 2 × 6,320,640 = 18,936,832.)
+ */
+function paramCount(cfg: Config): number {
+  const d = cfg.llmDim;
+  const mlp = linearParams(cfg.visionDim, d) + linearParams(d, d);
+  if (cfg.version === 2) return mlp + 9 * d + d;
+  const s = squeezeDim(cfg);
+  const block = 9 * d + layerNormParams(d) + (s * d + s) + (d * s + d) + d * d + layerNormParams(d);
+  return mlp + 2 * block;
 }
 
 /** torchvision InvertedResidual (expand ratio 1, SE, Hardswish) with LayerNorm2d, NHWC. */
@@ -125,15 +141,17 @@ export const spec: ProjectorSpec<Config> = {
   defaults,
   outputShape,
   weightSpecs,
-  paramCount: (cfg) => specsSize(weightSpecs(cfg)),
+  paramCount,
+  /** MLP over h² tokens; v2: PEG depthwise over pool²; v1: per block depthwise + SE (on the pooled vector) + projection. Pooling not counted. */
   flops(cfg, input) {
     const { b, side, outSide } = grid(cfg, input);
     const d = cfg.llmDim;
-    const mlp = 2 * b * side * side * (cfg.visionDim * d + d * d);
-    if (cfg.version === 2) return mlp + 2 * b * outSide * outSide * 9 * d;
+    const mlp = linearFlops(side * side, cfg.visionDim, d) + linearFlops(side * side, d, d);
+    const depthwise = (positions: number): number => 2 * positions * 9 * d; // 3×3 taps per channel
+    if (cfg.version === 2) return b * (mlp + depthwise(outSide * outSide));
     const s = squeezeDim(cfg);
-    const block = (n: number): number => 2 * b * (n * 9 * d + 2 * d * s + n * d * d); // depthwise + SE + projection
-    return mlp + block(side * side) + block(outSide * outSide);
+    const block = (n: number): number => depthwise(n) + linearFlops(1, d, s) + linearFlops(1, s, d) + linearFlops(n, d, d);
+    return b * (mlp + block(side * side) + block(outSide * outSide));
   },
   init(cfg, seed): Weights {
     const d = cfg.llmDim;

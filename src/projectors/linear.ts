@@ -14,9 +14,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { getWeight, specsSize, visionShape } from './ops/common';
+import { checkVision, getWeight, shapeError, VISION } from './ops/common';
 import { uniformFanIn } from './ops/init';
-import { linear } from './ops/linear';
+import { linear, linearFlops, linearParams } from './ops/linear';
 import type { ApplyInput, ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
@@ -49,11 +49,20 @@ function weightSpecs(cfg: Config): WeightSpec[] {
   return specs;
 }
 
-function outputShape(cfg: Config, input: InputShapes): Shape {
-  const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
-  if (nv % cfg.concat !== 0) throw new Error(`input.vision[1] = ${nv} must be divisible by config.concat = ${cfg.concat}`);
-  return [b, (nv / cfg.concat) * cfg.split, cfg.llmDim];
+/** [B, Nv, Dv] with Nv divisible by concat; returns B and the number of (concatenated) rows Nv / concat. */
+function rows(cfg: Config, input: InputShapes): { b: number; groups: number } {
+  const [b, nv] = checkVision(input, cfg.visionDim);
+  if (nv % cfg.concat !== 0) throw shapeError('vision', input.vision, VISION, `Nv divisible by concat = ${cfg.concat}`);
+  return { b, groups: nv / cfg.concat };
 }
+
+function outputShape(cfg: Config, input: InputShapes): Shape {
+  const { b, groups } = rows(cfg, input);
+  return [b, groups * cfg.split, cfg.llmDim];
+}
+
+/** One Linear(c·Dv, s·Dm): c·Dv·s·Dm weights + s·Dm biases (LLaVA v1 7B: 1024·4096 + 4096 = 4,198,400). */
+const paramCount = (cfg: Config): number => linearParams(cfg.concat * cfg.visionDim, cfg.split * cfg.llmDim, cfg.bias);
 
 export const spec: ProjectorSpec<Config> = {
   kind: 'linear',
@@ -64,11 +73,10 @@ export const spec: ProjectorSpec<Config> = {
   defaults,
   outputShape,
   weightSpecs,
-  paramCount: (cfg) => specsSize(weightSpecs(cfg)),
+  paramCount,
   flops(cfg, input) {
-    const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
-    outputShape(cfg, input);
-    return 2 * b * (nv / cfg.concat) * cfg.visionDim * cfg.concat * cfg.llmDim * cfg.split;
+    const { b, groups } = rows(cfg, input);
+    return b * linearFlops(groups, cfg.concat * cfg.visionDim, cfg.split * cfg.llmDim);
   },
   init(cfg, seed): Weights {
     // nn.Linear default init: U(±1/√fan_in) for weight and bias.

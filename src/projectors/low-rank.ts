@@ -11,8 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { getWeight, specsSize, visionShape } from './ops/common';
-import { initLinear, linear, linearSpecs } from './ops/linear';
+import { checkVision, getWeight } from './ops/common';
+import { initLinear, linear, linearFlops, linearParams, linearSpecs } from './ops/linear';
 import type { ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
@@ -37,9 +37,12 @@ function weightSpecs(cfg: Config): WeightSpec[] {
 }
 
 function outputShape(cfg: Config, input: InputShapes): Shape {
-  const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
+  const [b, nv] = checkVision(input, cfg.visionDim);
   return [b, nv, cfg.llmDim];
 }
+
+/** r·Dv (down, no bias) + r·Dm + Dm (up): r·(Dv + Dm) + Dm, against Dv·Dm + Dm for the full Linear. */
+const paramCount = (cfg: Config): number => linearParams(cfg.visionDim, cfg.rank, false) + linearParams(cfg.rank, cfg.llmDim);
 
 export const spec: ProjectorSpec<Config> = {
   kind: 'low-rank',
@@ -50,10 +53,10 @@ export const spec: ProjectorSpec<Config> = {
   defaults,
   outputShape,
   weightSpecs,
-  paramCount: (cfg) => specsSize(weightSpecs(cfg)),
+  paramCount,
   flops(cfg, input) {
-    const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
-    return 2 * b * nv * cfg.rank * (cfg.visionDim + cfg.llmDim);
+    const [b, nv] = checkVision(input, cfg.visionDim);
+    return b * (linearFlops(nv, cfg.visionDim, cfg.rank) + linearFlops(nv, cfg.rank, cfg.llmDim));
   },
   init(cfg, seed): Weights {
     return { ...initLinear('down', cfg.visionDim, cfg.rank, seed, false), ...initLinear('up', cfg.rank, cfg.llmDim, seed, true) };

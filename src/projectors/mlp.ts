@@ -11,8 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { gelu } from './ops/activations';
-import { getWeight, specsSize, visionShape } from './ops/common';
-import { initLinear, linear, linearSpecs } from './ops/linear';
+import { checkVision, getWeight } from './ops/common';
+import { initLinear, linear, linearFlops, linearParams, linearSpecs } from './ops/linear';
 import type { ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
@@ -42,9 +42,12 @@ function weightSpecs(cfg: Config): WeightSpec[] {
 }
 
 function outputShape(cfg: Config, input: InputShapes): Shape {
-  const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
+  const [b, nv] = checkVision(input, cfg.visionDim);
   return [b, nv, cfg.llmDim];
 }
+
+/** (Dv·Dm + Dm) + (depth − 1)·(Dm² + Dm) (LLaVA-1.5-7B: 4,198,400 + 16,781,312 = 20,979,712). */
+const paramCount = (cfg: Config): number => linearParams(cfg.visionDim, cfg.llmDim) + (cfg.depth - 1) * linearParams(cfg.llmDim, cfg.llmDim);
 
 export const spec: ProjectorSpec<Config> = {
   kind: 'mlp',
@@ -55,10 +58,10 @@ export const spec: ProjectorSpec<Config> = {
   defaults,
   outputShape,
   weightSpecs,
-  paramCount: (cfg) => specsSize(weightSpecs(cfg)),
+  paramCount,
   flops(cfg, input) {
-    const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
-    return 2 * b * nv * (cfg.visionDim * cfg.llmDim + (cfg.depth - 1) * cfg.llmDim * cfg.llmDim);
+    const [b, nv] = checkVision(input, cfg.visionDim);
+    return b * (linearFlops(nv, cfg.visionDim, cfg.llmDim) + (cfg.depth - 1) * linearFlops(nv, cfg.llmDim, cfg.llmDim));
   },
   init(cfg, seed): Weights {
     const w: Weights = {};

@@ -16,9 +16,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { gelu } from './ops/activations';
-import { getWeight, specsSize, squareSide, visionShape } from './ops/common';
-import { initLinear, linear, linearSpecs } from './ops/linear';
-import { initLayerNorm, layerNorm, layerNormSpecs } from './ops/norm';
+import { checkVision, getWeight, gridSide, shapeError, VISION } from './ops/common';
+import { initLinear, linear, linearFlops, linearParams, linearSpecs } from './ops/linear';
+import { initLayerNorm, layerNorm, layerNormParams, layerNormSpecs } from './ops/norm';
 import type { ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
@@ -54,13 +54,15 @@ function weightSpecs(cfg: Config): WeightSpec[] {
 }
 
 function gridOf(cfg: Config, input: InputShapes): { b: number; side: number } {
-  const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
-  const side = squareSide(nv, 'input.vision[1]');
-  if (side % cfg.downsample !== 0) {
-    throw new Error(`input.vision[1] = ${nv}: grid side ${side} must be divisible by config.downsample = ${cfg.downsample}`);
-  }
+  const [b] = checkVision(input, cfg.visionDim);
+  const grid = `Nv = h·h, h divisible by downsample = ${cfg.downsample}`;
+  const side = gridSide('vision', input.vision, VISION, grid);
+  if (side % cfg.downsample !== 0) throw shapeError('vision', input.vision, VISION, grid, `h = ${side}`);
   return { b, side };
 }
+
+/** LayerNorm(r²·Dv) + Linear(r²·Dv, Dm) + Linear(Dm, Dm) (InternVL2-8B at r = 2: 8,192 + 16,781,312 + 16,781,312 = 33,570,816). */
+const paramCount = (cfg: Config): number => layerNormParams(wideDim(cfg)) + linearParams(wideDim(cfg), cfg.llmDim) + linearParams(cfg.llmDim, cfg.llmDim);
 
 function outputShape(cfg: Config, input: InputShapes): Shape {
   const { b, side } = gridOf(cfg, input);
@@ -90,10 +92,10 @@ export const spec: ProjectorSpec<Config> = {
   defaults,
   outputShape,
   weightSpecs,
-  paramCount: (cfg) => specsSize(weightSpecs(cfg)),
+  paramCount,
   flops(cfg, input) {
     const [b, nOut] = outputShape(cfg, input) as [number, number, number];
-    return 2 * b * nOut * (wideDim(cfg) * cfg.llmDim + cfg.llmDim * cfg.llmDim);
+    return b * (linearFlops(nOut, wideDim(cfg), cfg.llmDim) + linearFlops(nOut, cfg.llmDim, cfg.llmDim));
   },
   init(cfg, seed): Weights {
     return { ...initLayerNorm('0', wideDim(cfg)), ...initLinear('1', wideDim(cfg), cfg.llmDim, seed), ...initLinear('3', cfg.llmDim, cfg.llmDim, seed) };

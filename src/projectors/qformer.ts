@@ -26,13 +26,13 @@
  *   ...attention.output.dense (W→W), ...attention.output.LayerNorm;
  *   ...crossattention.self.query (W→W), ...crossattention.self.{key,value} (Dv→W),
  *   ...crossattention.output.dense, ...crossattention.output.LayerNorm  (cross layers only);
- *   ...intermediate_query.dense (W→I), ...output_query.dense (I→W), ...output_query.LayerNorm;
+ *   ...intermediate_query.dense (W→F), ...output_query.dense (F→W), ...output_query.LayerNorm;
  *   <projName> Linear(W, Dm).
  *   The names keep LAVIS's `Qformer.` module prefix, so the Q-Former entries of a Blip2OPT state dict
  *   match them by name (its other entries belong to the vision tower and the LLM).
  *
- *   With instructionAware, each layer also has the text FFN: ...intermediate.dense (W→I),
- *   ...output.dense (I→W), ...output.LayerNorm.
+ *   With instructionAware, each layer also has the text FFN: ...intermediate.dense (W→F),
+ *   ...output.dense (F→W), ...output.LayerNorm.
  *
  * Departures (simplifications):
  * - Without instructionAware: no text branch (no word/position embeddings, no text FFN, no
@@ -47,13 +47,13 @@
  *   not part of this module: inputs are assumed already normalised.
  * - No dropout (eval mode); no image attention mask (LAVIS passes all-ones image_atts).
  *
- * Shape legend: B batch, Nv vision tokens, Q queries, Dv vision width, W Q-Former width, I FFN
- * width, Dm LLM width, H heads.
+ * Letters and config fields: the types.ts vocabulary (W = hiddenDim, the Q-Former width; F = ffnDim).
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { gelu } from './ops/activations';
-import { attentionFlops, multiHeadAttention, requireWeight, separateProjections } from './ops/attention';
+import { attentionFlops, multiHeadAttention, separateProjections } from './ops/attention';
+import { checkShape, checkVision, getWeight, shapeError } from './ops/common';
 import { normal, zeros } from './ops/init';
 import { initLinear, linear, linearFlops, linearParams, linearSpecs } from './ops/linear';
 import { initLayerNorm, layerNorm, layerNormSpecs } from './ops/norm';
@@ -61,37 +61,49 @@ import type { ApplyInput, ApplyOutput, InputShapes, ProjectorSpec, Shape, Weight
 
 const positiveInt = z.number().int().positive();
 
-export const qformerSchema = z
+export const schema = z
   .object({
-    queries: positiveInt, // Q learned queries (BLIP-2: 32)
-    width: positiveInt, // W hidden width (bert-base: 768)
-    layers: positiveInt, // L (12)
-    heads: positiveInt, // H (12), must divide width
-    intermediate: positiveInt, // I FFN width (3072)
-    crossAttentionFreq: positiveInt, // cross-attention in layers l with l % freq == 0 (2 → 0, 2, 4, ...)
-    visionWidth: positiveInt, // Dv (EVA ViT-g/14: 1408)
-    llmWidth: positiveInt, // Dm (OPT-2.7B: 2560)
-    projName: z.enum(['opt_proj', 'llm_proj', 't5_proj', 'llama_proj']), // name of the final Linear in the reference
-    layerNormEps: z.number().positive(), // BERT's 1e-12
-    instructionAware: z.boolean().default(false), // InstructBLIP: instruction tokens join the self-attention (adds the text FFN)
+    /** Q: learned queries = output tokens (BLIP-2: 32). */
+    numQueries: positiveInt,
+    /** W: Q-Former width (bert-base: 768). */
+    hiddenDim: positiveInt,
+    /** L: BERT layers (12). */
+    depth: positiveInt,
+    /** H: attention heads (12); must divide W. */
+    numHeads: positiveInt,
+    /** F: FFN width, BERT's intermediate_size (3072). */
+    ffnDim: positiveInt,
+    /** Cross-attention in layers l with l % crossAttentionFreq == 0 (2 → layers 0, 2, 4, …). */
+    crossAttentionFreq: positiveInt,
+    /** Dv: vision width (EVA ViT-g/14: 1408). */
+    visionDim: positiveInt,
+    /** Dm: LLM width (OPT-2.7B: 2560). */
+    llmDim: positiveInt,
+    /** Name of the final Linear in the reference (its state-dict prefix). */
+    projName: z.enum(['opt_proj', 'llm_proj', 't5_proj', 'llama_proj']),
+    /** LayerNorm eps (BERT's layer_norm_eps 1e-12). */
+    eps: z.number().positive().default(1e-12),
+    /** InstructBLIP: instruction tokens join the self-attention (adds the text FFN). */
+    instructionAware: z.boolean().default(false),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.width % c.heads !== 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['heads'], message: `heads ${c.heads} must divide width ${c.width}` });
+    if (c.hiddenDim % c.numHeads !== 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['numHeads'], message: `numHeads ${c.numHeads} must divide hiddenDim ${c.hiddenDim}` });
   });
-export type QformerConfig = z.infer<typeof qformerSchema>;
+export type Config = z.infer<typeof schema>;
 
-export const qformerDefaults: QformerConfig = {
-  queries: 8, // Q
-  width: 64, // W
-  layers: 2, // L
-  heads: 4, // H, head width 16
-  intermediate: 256, // I = 4W as in BERT
+/** Small defaults that run fast in a browser. */
+export const defaults: Config = {
+  numQueries: 8, // Q
+  hiddenDim: 64, // W
+  depth: 2, // L
+  numHeads: 4, // H, head width 16
+  ffnDim: 256, // F = 4W as in BERT
   crossAttentionFreq: 2, // BLIP-2's every-other-layer cross-attention
-  visionWidth: 96, // Dv
-  llmWidth: 128, // Dm
+  visionDim: 96, // Dv
+  llmDim: 128, // Dm
   projName: 'opt_proj', // BLIP-2 OPT naming
-  layerNormEps: 1e-12, // BERT
+  eps: 1e-12, // BERT
   instructionAware: false, // BLIP-2 query path
 };
 
@@ -103,8 +115,8 @@ export const qformerDefaults: QformerConfig = {
 export const TRACE_KEYS = { selfAttention: 'selfAttention', crossAttention: 'crossAttention' } as const;
 
 const layerPrefix = (l: number): string => `Qformer.bert.encoder.layer.${l}`;
-const hasCross = (cfg: QformerConfig, l: number): boolean => l % cfg.crossAttentionFreq === 0;
-export const crossLayerCount = (cfg: QformerConfig): number => Math.ceil(cfg.layers / cfg.crossAttentionFreq);
+const hasCross = (cfg: Config, l: number): boolean => l % cfg.crossAttentionFreq === 0;
+export const crossLayerCount = (cfg: Config): number => Math.ceil(cfg.depth / cfg.crossAttentionFreq);
 
 function attentionBlockSpecs(prefix: string, width: number, kvWidth: number): WeightSpec[] {
   return [
@@ -117,77 +129,82 @@ function attentionBlockSpecs(prefix: string, width: number, kvWidth: number): We
 }
 
 /** One FFN branch: intermediate{suffix}.dense, output{suffix}.dense, output{suffix}.LayerNorm. */
-function ffnSpecs(p: string, suffix: '' | '_query', cfg: QformerConfig): WeightSpec[] {
+function ffnSpecs(p: string, suffix: '' | '_query', cfg: Config): WeightSpec[] {
   return [
-    ...linearSpecs(`${p}.intermediate${suffix}.dense`, cfg.width, cfg.intermediate),
-    ...linearSpecs(`${p}.output${suffix}.dense`, cfg.intermediate, cfg.width),
-    ...layerNormSpecs(`${p}.output${suffix}.LayerNorm`, cfg.width),
+    ...linearSpecs(`${p}.intermediate${suffix}.dense`, cfg.hiddenDim, cfg.ffnDim),
+    ...linearSpecs(`${p}.output${suffix}.dense`, cfg.ffnDim, cfg.hiddenDim),
+    ...layerNormSpecs(`${p}.output${suffix}.LayerNorm`, cfg.hiddenDim),
   ];
 }
 
-function weightSpecs(cfg: QformerConfig): WeightSpec[] {
+function weightSpecs(cfg: Config): WeightSpec[] {
   const specs: WeightSpec[] = [
-    { name: 'query_tokens', shape: [1, cfg.queries, cfg.width], doc: 'learned queries [1, Q, W], init N(0, 0.02)' },
-    ...layerNormSpecs('Qformer.bert.embeddings.LayerNorm', cfg.width),
+    { name: 'query_tokens', shape: [1, cfg.numQueries, cfg.hiddenDim], doc: 'learned queries [1, Q, W], init N(0, 0.02)' },
+    ...layerNormSpecs('Qformer.bert.embeddings.LayerNorm', cfg.hiddenDim),
   ];
-  for (let l = 0; l < cfg.layers; l += 1) {
+  for (let l = 0; l < cfg.depth; l += 1) {
     const p = layerPrefix(l);
-    specs.push(...attentionBlockSpecs(`${p}.attention`, cfg.width, cfg.width));
-    if (hasCross(cfg, l)) specs.push(...attentionBlockSpecs(`${p}.crossattention`, cfg.width, cfg.visionWidth));
+    specs.push(...attentionBlockSpecs(`${p}.attention`, cfg.hiddenDim, cfg.hiddenDim));
+    if (hasCross(cfg, l)) specs.push(...attentionBlockSpecs(`${p}.crossattention`, cfg.hiddenDim, cfg.visionDim));
     specs.push(...ffnSpecs(p, '_query', cfg));
     if (cfg.instructionAware) specs.push(...ffnSpecs(p, '', cfg));
   }
-  specs.push(...linearSpecs(cfg.projName, cfg.width, cfg.llmWidth));
+  specs.push(...linearSpecs(cfg.projName, cfg.hiddenDim, cfg.llmDim));
   return specs;
 }
 
-/** Parameters split into the Q-Former proper and the final projection (facts.md BLIP-2 note). */
-export function qformerParamBreakdown(cfg: QformerConfig): { qformer: number; proj: number } {
-  const w = cfg.width;
+/**
+ * Parameters split into the Q-Former proper and the final projection (facts.md BLIP-2 note):
+ * per layer self-attention 4·(W² + W) + 2W and the query FFN (W·F + F) + (F·W + W) + 2W (twice with
+ * instructions), per cross layer 2·(W² + W) + 2·(Dv·W + W) + 2W, then embeddings LN 2W, queries Q·W,
+ * and the projection W·Dm + Dm.
+ */
+export function paramBreakdown(cfg: Config): { qformer: number; proj: number } {
+  const w = cfg.hiddenDim;
   const selfBlock = 4 * linearParams(w, w) + 2 * w; // 2,363,904 at W = 768
-  const crossBlock = 2 * linearParams(w, w) + 2 * linearParams(cfg.visionWidth, w) + 2 * w; // 3,346,944 at Dv = 1408
-  const ffn = linearParams(w, cfg.intermediate) + linearParams(cfg.intermediate, w) + 2 * w; // 4,723,968
+  const crossBlock = 2 * linearParams(w, w) + 2 * linearParams(cfg.visionDim, w) + 2 * w; // 3,346,944 at Dv = 1408
+  const ffn = linearParams(w, cfg.ffnDim) + linearParams(cfg.ffnDim, w) + 2 * w; // 4,723,968
   const ffnBranches = cfg.instructionAware ? 2 : 1; // the text FFN only exists with instructions
-  const qformer = cfg.layers * (selfBlock + ffnBranches * ffn) + crossLayerCount(cfg) * crossBlock + 2 * w + cfg.queries * w;
-  return { qformer, proj: linearParams(w, cfg.llmWidth) };
+  const qformer = cfg.depth * (selfBlock + ffnBranches * ffn) + crossLayerCount(cfg) * crossBlock + 2 * w + cfg.numQueries * w;
+  return { qformer, proj: linearParams(w, cfg.llmDim) };
 }
 
-function paramCount(cfg: QformerConfig): number {
-  const { qformer, proj } = qformerParamBreakdown(cfg);
+function paramCount(cfg: Config): number {
+  const { qformer, proj } = paramBreakdown(cfg);
   return qformer + proj;
 }
 
-function checkShapes(cfg: QformerConfig, input: InputShapes & { mask?: Shape }): { b: number; nv: number; nt: number } {
-  const v = input.vision;
-  if (v.length !== 3) throw new Error(`vision: expected [B, Nv, Dv], got [${v}]`);
-  if (v[2] !== cfg.visionWidth) throw new Error(`vision: width ${v[2]} must equal visionWidth ${cfg.visionWidth}`);
-  const t = input.text;
+/**
+ * vision [B, Nv, Dv]; with instructionAware, text [B, Nt, W] (embedded instruction tokens) and an
+ * optional mask [B, Nt]; without it, no text.
+ */
+function checkShapes(cfg: Config, input: InputShapes): { b: number; nv: number; nt: number } {
+  const [b, nv] = checkVision(input, cfg.visionDim);
+  const textLegend = ['B', 'Nt', 'W'] as const;
   if (!cfg.instructionAware) {
-    if (t) throw new Error('text: only an instructionAware Q-Former reads instruction tokens');
-    return { b: v[0] as number, nv: v[1] as number, nt: 0 };
+    if (input.text) throw shapeError('text', input.text, [], '', 'only an instructionAware Q-Former reads instruction tokens');
+    return { b, nv, nt: 0 };
   }
-  if (!t) throw new Error('text: an instructionAware Q-Former needs embedded instruction tokens [B, Nt, W]');
-  if (t.length !== 3 || t[0] !== v[0] || t[2] !== cfg.width) throw new Error(`text: expected [${v[0]}, Nt, ${cfg.width}], got [${t}]`);
-  const m = input.mask;
-  if (m && (m.length !== 2 || m[0] !== t[0] || m[1] !== t[1])) throw new Error(`mask: expected [${t[0]}, ${t[1]}], got [${m}]`);
-  return { b: v[0] as number, nv: v[1] as number, nt: t[1] as number };
+  const [, nt] = checkShape('text', input.text, textLegend, { B: ['vision[0]', b], W: ['hiddenDim', cfg.hiddenDim] });
+  if (input.mask) checkShape('mask', input.mask, ['B', 'Nt'], { B: ['vision[0]', b], Nt: ['text[1]', nt] });
+  return { b, nv, nt };
 }
 
-function outputShape(cfg: QformerConfig, input: InputShapes): Shape {
+function outputShape(cfg: Config, input: InputShapes): Shape {
   const { b } = checkShapes(cfg, input);
-  return [b, cfg.queries, cfg.llmWidth];
+  return [b, cfg.numQueries, cfg.llmDim];
 }
 
 /** Self-attention over Q + Nt tokens, cross-attention for the Q queries, FFNs over all tokens, projection of Q. */
-function flops(cfg: QformerConfig, input: InputShapes): number {
+function flops(cfg: Config, input: InputShapes): number {
   const { b, nv, nt } = checkShapes(cfg, input);
-  const q = cfg.queries;
-  const w = cfg.width;
+  const q = cfg.numQueries;
+  const w = cfg.hiddenDim;
   const self = attentionFlops({ queries: q + nt, keys: q + nt, queryDim: w, keyDim: w, inner: w, outDim: w });
-  const cross = attentionFlops({ queries: q, keys: nv, queryDim: w, keyDim: cfg.visionWidth, inner: w, outDim: w });
-  const ffn = linearFlops(q + nt, w, cfg.intermediate) + linearFlops(q + nt, cfg.intermediate, w);
-  const proj = linearFlops(q, w, cfg.llmWidth);
-  return b * (cfg.layers * (self + ffn) + crossLayerCount(cfg) * cross + proj);
+  const cross = attentionFlops({ queries: q, keys: nv, queryDim: w, keyDim: cfg.visionDim, inner: w, outDim: w });
+  const ffn = linearFlops(q + nt, w, cfg.ffnDim) + linearFlops(q + nt, cfg.ffnDim, w);
+  const proj = linearFlops(q, w, cfg.llmDim);
+  return b * (cfg.depth * (self + ffn) + crossLayerCount(cfg) * cross + proj);
 }
 
 /** BERT init (BertPreTrainedModel._init_weights): Linear N(0, 0.02) with zero bias, LayerNorm 1/0. */
@@ -210,35 +227,35 @@ function initAttentionBlock(prefix: string, width: number, kvWidth: number, seed
  * the projection. BLIP-2 itself starts the layers from bert-base-uncased; a random start is what a
  * notebook trains from.
  */
-function init(cfg: QformerConfig, seed: number): Weights {
+function init(cfg: Config, seed: number): Weights {
   const w: Weights = {
-    query_tokens: normal([1, cfg.queries, cfg.width], 0.02, seed, 'query_tokens'),
-    ...initLayerNorm('Qformer.bert.embeddings.LayerNorm', cfg.width),
+    query_tokens: normal([1, cfg.numQueries, cfg.hiddenDim], 0.02, seed, 'query_tokens'),
+    ...initLayerNorm('Qformer.bert.embeddings.LayerNorm', cfg.hiddenDim),
   };
-  for (let l = 0; l < cfg.layers; l += 1) {
+  for (let l = 0; l < cfg.depth; l += 1) {
     const p = layerPrefix(l);
-    Object.assign(w, initAttentionBlock(`${p}.attention`, cfg.width, cfg.width, seed));
-    if (hasCross(cfg, l)) Object.assign(w, initAttentionBlock(`${p}.crossattention`, cfg.width, cfg.visionWidth, seed));
+    Object.assign(w, initAttentionBlock(`${p}.attention`, cfg.hiddenDim, cfg.hiddenDim, seed));
+    if (hasCross(cfg, l)) Object.assign(w, initAttentionBlock(`${p}.crossattention`, cfg.hiddenDim, cfg.visionDim, seed));
     for (const suffix of cfg.instructionAware ? (['_query', ''] as const) : (['_query'] as const)) {
       Object.assign(
         w,
-        initBertLinear(`${p}.intermediate${suffix}.dense`, cfg.width, cfg.intermediate, seed),
-        initBertLinear(`${p}.output${suffix}.dense`, cfg.intermediate, cfg.width, seed),
-        initLayerNorm(`${p}.output${suffix}.LayerNorm`, cfg.width),
+        initBertLinear(`${p}.intermediate${suffix}.dense`, cfg.hiddenDim, cfg.ffnDim, seed),
+        initBertLinear(`${p}.output${suffix}.dense`, cfg.ffnDim, cfg.hiddenDim, seed),
+        initLayerNorm(`${p}.output${suffix}.LayerNorm`, cfg.hiddenDim),
       );
     }
   }
-  Object.assign(w, initLinear(cfg.projName, cfg.width, cfg.llmWidth, seed));
+  Object.assign(w, initLinear(cfg.projName, cfg.hiddenDim, cfg.llmDim, seed));
   return w;
 }
 
-function apply(cfg: QformerConfig, weights: Weights, input: ApplyInput): ApplyOutput {
+function apply(cfg: Config, weights: Weights, input: ApplyInput): ApplyOutput {
   const { text, mask } = input;
-  const { b, nt } = checkShapes(cfg, { vision: input.vision.shape, ...(text ? { text: text.shape } : {}), ...(mask ? { mask: mask.shape } : {}) });
-  const q = cfg.queries;
+  const { b, nt } = checkShapes(cfg, { vision: input.vision.shape, text: text?.shape, mask: mask?.shape });
+  const q = cfg.numQueries;
   return tf.tidy(() => {
     const ln = (x: tf.Tensor, name: string) =>
-      layerNorm(x, requireWeight(weights, `${name}.weight`), requireWeight(weights, `${name}.bias`), cfg.layerNormEps) as tf.Tensor3D;
+      layerNorm(x, getWeight(weights, `${name}.weight`), getWeight(weights, `${name}.bias`), cfg.eps) as tf.Tensor3D;
     // BertAttention + BertSelfOutput: post-LN residual, LN(dense(attn) + input).
     const attentionBlock = (prefix: string, h: tf.Tensor3D, kv: tf.Tensor3D, keyPaddingMask?: tf.Tensor2D) => {
       const proj = separateProjections(
@@ -246,27 +263,27 @@ function apply(cfg: QformerConfig, weights: Weights, input: ApplyInput): ApplyOu
         { q: `${prefix}.self.query`, k: `${prefix}.self.key`, v: `${prefix}.self.value`, out: `${prefix}.output.dense` },
         true,
       );
-      const { output, weights: map } = multiHeadAttention(h, kv, kv, proj, { heads: cfg.heads, ...(keyPaddingMask ? { keyPaddingMask } : {}) });
+      const { output, weights: map } = multiHeadAttention(h, kv, kv, proj, { heads: cfg.numHeads, ...(keyPaddingMask ? { keyPaddingMask } : {}) });
       return { h: ln(output.add(h), `${prefix}.output.LayerNorm`), map };
     };
     // BertIntermediate (dense → GELU) + BertOutput (LN(dense + input)); suffix '_query' for queries.
     const ffn = (p: string, suffix: '' | '_query', h: tf.Tensor3D) => {
-      const inner = gelu(linear(h, requireWeight(weights, `${p}.intermediate${suffix}.dense.weight`), requireWeight(weights, `${p}.intermediate${suffix}.dense.bias`)));
-      const out = linear(inner, requireWeight(weights, `${p}.output${suffix}.dense.weight`), requireWeight(weights, `${p}.output${suffix}.dense.bias`));
+      const inner = gelu(linear(h, getWeight(weights, `${p}.intermediate${suffix}.dense.weight`), getWeight(weights, `${p}.intermediate${suffix}.dense.bias`)));
+      const out = linear(inner, getWeight(weights, `${p}.output${suffix}.dense.weight`), getWeight(weights, `${p}.output${suffix}.dense.bias`));
       return ln(out.add(h), `${p}.output${suffix}.LayerNorm`);
     };
     // [1, Q, W] → [B, Q, W]: the same queries for every image; instructions follow them: [B, Q + Nt, W].
-    const queries = requireWeight(weights, 'query_tokens').tile([b, 1, 1]) as tf.Tensor3D;
+    const queries = getWeight(weights, 'query_tokens').tile([b, 1, 1]) as tf.Tensor3D;
     let h = ln(text ? tf.concat([queries, text], 1) : queries, 'Qformer.bert.embeddings.LayerNorm');
     // Queries are never padding; instruction padding comes from `mask`: [B, Q] ++ [B, Nt] → [B, Q + Nt].
     const selfMask = text && mask ? (tf.concat([tf.ones([b, q]), mask.toFloat()], 1) as tf.Tensor2D) : undefined;
     const selfMaps: tf.Tensor4D[] = [];
     const crossMaps: tf.Tensor4D[] = [];
-    for (let l = 0; l < cfg.layers; l += 1) {
+    for (let l = 0; l < cfg.depth; l += 1) {
       const p = layerPrefix(l);
       const sa = attentionBlock(`${p}.attention`, h, h, selfMask);
       selfMaps.push(sa.map);
-      let hq = nt > 0 ? (sa.h.slice([0, 0, 0], [b, q, cfg.width]) as tf.Tensor3D) : sa.h; // [B, Q + Nt, W] → [B, Q, W]
+      let hq = nt > 0 ? (sa.h.slice([0, 0, 0], [b, q, cfg.hiddenDim]) as tf.Tensor3D) : sa.h; // [B, Q + Nt, W] → [B, Q, W]
       if (hasCross(cfg, l)) {
         const ca = attentionBlock(`${p}.crossattention`, hq, input.vision);
         crossMaps.push(ca.map);
@@ -274,14 +291,14 @@ function apply(cfg: QformerConfig, weights: Weights, input: ApplyInput): ApplyOu
       }
       hq = ffn(p, '_query', hq);
       if (nt > 0) {
-        const ht = ffn(p, '', sa.h.slice([0, q, 0], [b, nt, cfg.width]) as tf.Tensor3D); // [B, Q + Nt, W] → [B, Nt, W]
+        const ht = ffn(p, '', sa.h.slice([0, q, 0], [b, nt, cfg.hiddenDim]) as tf.Tensor3D); // [B, Q + Nt, W] → [B, Nt, W]
         h = tf.concat([hq, ht], 1) as tf.Tensor3D; // → [B, Q + Nt, W]
       } else {
         h = hq;
       }
     }
-    const finalQueries = nt > 0 ? h.slice([0, 0, 0], [b, q, cfg.width]) : h; // [B, Q + Nt, W] → [B, Q, W]
-    const tokens = linear(finalQueries, requireWeight(weights, `${cfg.projName}.weight`), requireWeight(weights, `${cfg.projName}.bias`)); // [B, Q, W] → [B, Q, Dm]
+    const finalQueries = nt > 0 ? h.slice([0, 0, 0], [b, q, cfg.hiddenDim]) : h; // [B, Q + Nt, W] → [B, Q, W]
+    const tokens = linear(finalQueries, getWeight(weights, `${cfg.projName}.weight`), getWeight(weights, `${cfg.projName}.bias`)); // [B, Q, W] → [B, Q, Dm]
     return {
       tokens,
       trace: {
@@ -292,13 +309,13 @@ function apply(cfg: QformerConfig, weights: Weights, input: ApplyInput): ApplyOu
   });
 }
 
-export const spec: ProjectorSpec<QformerConfig> = {
+export const spec: ProjectorSpec<Config> = {
   kind: 'qformer',
   side: 'input',
   title: 'Q-Former (BLIP-2, InstructBLIP): learned queries + BERT layers + Linear',
   cite: ['li2023blip2', 'dai2023instructblip'],
-  schema: qformerSchema,
-  defaults: qformerDefaults,
+  schema,
+  defaults,
   outputShape,
   paramCount,
   flops,

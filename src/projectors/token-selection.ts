@@ -18,8 +18,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { getWeight, rank3, specsSize, visionShape } from './ops/common';
-import { initLinear, linear, linearSpecs } from './ops/linear';
+import { checkShape, checkVision, getWeight, shapeError, VISION } from './ops/common';
+import { initLinear, linear, linearFlops, linearParams, linearSpecs } from './ops/linear';
 import type { ApplyOutput, InputShapes, ProjectorSpec, Shape, WeightSpec, Weights } from './types';
 
 const positiveInt = z.number().int().positive();
@@ -52,13 +52,22 @@ function weightSpecs(cfg: Config): WeightSpec[] {
   return linearSpecs('proj', cfg.visionDim, cfg.llmDim);
 }
 
+/** vision [B, Nv, Dv] with Nv ≥ keep, text [B, Nt, Dm], mask [B, Nt] when given. */
+function checkInputs(cfg: Config, input: InputShapes): { b: number; nv: number } {
+  const [b, nv] = checkVision(input, cfg.visionDim);
+  if (cfg.keep > nv) throw shapeError('vision', input.vision, VISION, `Nv ≥ keep = ${cfg.keep}`);
+  const [, nt] = checkShape('text', input.text, ['B', 'Nt', 'Dm'], { B: ['vision[0]', b], Dm: ['llmDim', cfg.llmDim] });
+  if (input.mask) checkShape('mask', input.mask, ['B', 'Nt'], { B: ['vision[0]', b], Nt: ['text[1]', nt] });
+  return { b, nv };
+}
+
 function outputShape(cfg: Config, input: InputShapes): Shape {
-  const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
-  const [bt] = rank3(input.text, 'input.text', cfg.llmDim, 'llmDim');
-  if (bt !== b) throw new Error(`input.text[0] = ${bt} must equal input.vision[0] = ${b} (batch)`);
-  if (cfg.keep > nv) throw new Error(`config.keep = ${cfg.keep} must be ≤ input.vision[1] = ${nv}`);
+  const { b } = checkInputs(cfg, input);
   return [b, cfg.keep, cfg.llmDim];
 }
+
+/** One Linear(Dv, Dm): Dv·Dm + Dm. */
+const paramCount = (cfg: Config): number => linearParams(cfg.visionDim, cfg.llmDim);
 
 export const spec: ProjectorSpec<Config> = {
   kind: 'token-selection',
@@ -69,20 +78,18 @@ export const spec: ProjectorSpec<Config> = {
   defaults,
   outputShape,
   weightSpecs,
-  paramCount: (cfg) => specsSize(weightSpecs(cfg)),
+  paramCount,
+  /** The projection of all Nv tokens and their scores against the pooled text; keeping k tokens is a gather, not counted. */
   flops(cfg, input) {
-    const [b, nv] = visionShape(input, cfg.visionDim, 'visionDim');
-    outputShape(cfg, input);
-    return 2 * b * nv * cfg.visionDim * cfg.llmDim + 2 * b * nv * cfg.llmDim; // projection + scores
+    const { b, nv } = checkInputs(cfg, input);
+    return b * (linearFlops(nv, cfg.visionDim, cfg.llmDim) + 2 * nv * cfg.llmDim);
   },
   init(cfg, seed): Weights {
     return initLinear('proj', cfg.visionDim, cfg.llmDim, seed);
   },
   apply(cfg, weights, input): ApplyOutput {
-    if (!input.text) throw new Error('input.text is required for token-selection ([B, Nt, Dm])');
-    outputShape(cfg, { vision: input.vision.shape, text: input.text.shape });
-    const [b, nv] = input.vision.shape;
-    const text = input.text;
+    const { b, nv } = checkInputs(cfg, { vision: input.vision.shape, text: input.text?.shape, mask: input.mask?.shape });
+    const text = input.text as tf.Tensor3D; // checked above
     const k = cfg.keep;
     return tf.tidy(() => {
       const projected = linear(input.vision, getWeight(weights, 'proj.weight'), getWeight(weights, 'proj.bias')); // [B, Nv, Dm]

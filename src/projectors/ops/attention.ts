@@ -31,14 +31,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../../primitives/rng';
 import type { WeightSpec, Weights } from '../types';
+import { checkShape, getWeight } from './common';
 import { linear } from './linear';
-
-/** Fetch a weight by its PyTorch name, or throw an Error that names it. */
-export function requireWeight(weights: Weights, name: string): tf.Tensor {
-  const t = weights[name];
-  if (!t) throw new Error(`missing weight "${name}"`);
-  return t;
-}
 
 /** The four projections of one attention module, in PyTorch layout [out, in]. */
 export interface AttentionProjections {
@@ -58,7 +52,7 @@ export function separateProjections(
   names: { q: string; k: string; v: string; out: string },
   bias: boolean,
 ): AttentionProjections {
-  const get = (prefix: string, part: 'weight' | 'bias') => requireWeight(weights, `${prefix}.${part}`);
+  const get = (prefix: string, part: 'weight' | 'bias') => getWeight(weights, `${prefix}.${part}`);
   return {
     wq: get(names.q, 'weight'),
     wk: get(names.k, 'weight'),
@@ -74,21 +68,21 @@ export function separateProjections(
  * new tensors that the caller's tidy disposes).
  */
 export function kvPackedProjections(weights: Weights, names: { q: string; kv: string; out: string }): AttentionProjections {
-  const wkv = requireWeight(weights, `${names.kv}.weight`); // [2E, Ek]
+  const wkv = getWeight(weights, `${names.kv}.weight`); // [2E, Ek]
   const [wk, wv] = tf.split(wkv, 2, 0) as [tf.Tensor, tf.Tensor]; // [2E, Ek] → 2 × [E, Ek]
-  return { wq: requireWeight(weights, `${names.q}.weight`), wk, wv, wo: requireWeight(weights, `${names.out}.weight`) };
+  return { wq: getWeight(weights, `${names.q}.weight`), wk, wv, wo: getWeight(weights, `${names.out}.weight`) };
 }
 
 /** nn.MultiheadAttention layout: `in_proj_weight` [3E, E] rows (q, k, v), `in_proj_bias`, `out_proj`. */
 export function packedProjections(weights: Weights, prefix: string): AttentionProjections {
-  const w = requireWeight(weights, `${prefix}.in_proj_weight`); // [3E, E]
-  const b = requireWeight(weights, `${prefix}.in_proj_bias`); // [3E]
+  const w = getWeight(weights, `${prefix}.in_proj_weight`); // [3E, E]
+  const b = getWeight(weights, `${prefix}.in_proj_bias`); // [3E]
   const [wq, wk, wv] = tf.split(w, 3, 0) as [tf.Tensor, tf.Tensor, tf.Tensor]; // [3E, E] → 3 × [E, E]
   const [bq, bk, bv] = tf.split(b, 3, 0) as [tf.Tensor, tf.Tensor, tf.Tensor]; // [3E] → 3 × [E]
   return {
     wq, bq, wk, bk, wv, bv,
-    wo: requireWeight(weights, `${prefix}.out_proj.weight`),
-    bo: requireWeight(weights, `${prefix}.out_proj.bias`),
+    wo: getWeight(weights, `${prefix}.out_proj.weight`),
+    bo: getWeight(weights, `${prefix}.out_proj.bias`),
   };
 }
 
@@ -128,27 +122,20 @@ export function multiHeadAttention(
   if (!Number.isInteger(heads) || heads < 1 || inner % heads !== 0) {
     throw new Error(`heads: ${heads} must be a positive integer dividing the inner width ${inner}`);
   }
-  if (key.shape[1] !== value.shape[1] || key.shape[0] !== value.shape[0]) {
-    throw new Error(`value: shape [${value.shape}] must match key [${key.shape}] in batch and length`);
-  }
-  if (query.shape[0] !== key.shape[0]) {
-    throw new Error(`key: batch ${key.shape[0]} must equal query batch ${query.shape[0]}`);
-  }
+  const [b, nq] = checkShape('query', query.shape, ['B', 'Nq', 'Eq']);
+  const [, nk] = checkShape('key', key.shape, ['B', 'Nk', 'Ek'], { B: ['query[0]', b] });
+  checkShape('value', value.shape, ['B', 'Nk', 'Ev'], { B: ['query[0]', b], Nk: ['key[1]', nk] });
   const scale = options.scale ?? 1 / Math.sqrt(inner / heads);
+  const mask = options.keyPaddingMask;
+  if (mask) checkShape('keyPaddingMask', mask.shape, ['B', 'Nk'], { B: ['query[0]', b], Nk: ['key[1]', nk] });
   return tf.tidy(() => {
-    const [b, nq] = query.shape;
-    const nk = key.shape[1];
     const q = splitHeads(linear(query, proj.wq, proj.bq), heads); // [B, Nq, E] → [B, H, Nq, Dh]
     const k = splitHeads(linear(key, proj.wk, proj.bk), heads); // [B, Nk, E] → [B, H, Nk, Dh]
     const v = splitHeads(linear(value, proj.wv, proj.bv), heads); // [B, Nk, E] → [B, H, Nk, Dh]
     let scores = tf.matMul(q, k, false, true).mul(scale); // [B, H, Nq, Nk]
-    if (options.keyPaddingMask) {
-      const m = options.keyPaddingMask;
-      if (m.shape[0] !== b || m.shape[1] !== nk) {
-        throw new Error(`keyPaddingMask: shape [${m.shape}] must be [${b}, ${nk}]`);
-      }
+    if (mask) {
       // (1 - mask)·(-1e9), reshaped [B, Nk] → [B, 1, 1, Nk] to broadcast over heads and queries.
-      const additive = tf.scalar(1).sub(m.toFloat()).mul(-1e9).reshape([b, 1, 1, nk]);
+      const additive = tf.scalar(1).sub(mask.toFloat()).mul(-1e9).reshape([b, 1, 1, nk]);
       scores = scores.add(additive);
     }
     const weights = tf.softmax(scores, -1) as tf.Tensor4D; // [B, H, Nq, Nk], rows sum to 1
@@ -218,7 +205,3 @@ export function initPackedAttention(prefix: string, embedDim: number, seed: numb
     [`${prefix}.out_proj.bias`]: tf.zeros([embedDim]),
   };
 }
-
-/** Total element count of a list of weight specs (paramCount tests compare against it). */
-export const specsSize = (specs: readonly WeightSpec[]): number =>
-  specs.reduce((sum, s) => sum + s.shape.reduce((p, d) => p * d, 1), 0);

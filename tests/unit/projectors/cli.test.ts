@@ -92,7 +92,7 @@ describe('projector CLI', () => {
     [['init', '--kind', 'mlp', '--config', `${G}/ldp/config.json`, '--seed', '1', '--out', 'x'], "--config: invalid mlp config: config.(root): Unrecognized key(s) in object: 'version'"],
     [['init', '--kind', 'mlp', '--config', `${G}/mlp/config.json`, '--seed', '-4', '--out', 'x'], '--seed must be a non-negative integer'],
     [['forward', '--kind', 'mlp', '--config', `${G}/mlp/config.json`, '--weights', `${G}/linear/weights.safetensors`, '--input', `${G}/mlp/input.safetensors`, '--out', 'x'], "--weights: weights do not fit mlp (6 problems): missing tensor '0.weight'"],
-    [['forward', '--kind', 'mlp', '--config', `${G}/mlp/config.json`, '--weights', `${G}/mlp/weights.safetensors`, '--input', `${G}/ldp/input.safetensors`, '--out', 'x'], '--input: input.vision[2] must equal config.visionDim = 24, got 16'],
+    [['forward', '--kind', 'mlp', '--config', `${G}/mlp/config.json`, '--weights', `${G}/mlp/weights.safetensors`, '--input', `${G}/ldp/input.safetensors`, '--out', 'x'], '--input: vision: expected [B, Nv, Dv] with Dv = visionDim = 24, got [2, 25, 16]'],
     [['describe', '--bogus', '1'], "unknown option --bogus for 'describe'"],
     [['fly'], "unknown command 'fly'"],
   ])('bad arguments %j exit 2 with one message naming the argument', async (args, message) => {

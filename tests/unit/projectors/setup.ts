@@ -1,8 +1,11 @@
 /**
- * Test helper: selects the tfjs wasm backend once per worker (the site's default backend, and
- * bit-identical between Node and Chromium; stack.md §5) and offers small comparison helpers.
+ * Test helpers for the projector tests: selects the tfjs wasm backend once per worker (the site's
+ * default backend, and bit-identical between Node and Chromium; stack.md §5), the golden parity
+ * measure, and small tensor helpers.
  */
+import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../../../src/runtime/backend';
+import type { Weights } from '../../../src/projectors/types';
 
 let ready: Promise<void> | undefined;
 
@@ -15,14 +18,22 @@ export function setupBackend(): Promise<void> {
   return ready;
 }
 
-/** max |a − b| / max(1, max |b|): the golden parity measure. */
-export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
+/**
+ * max |a − b| / max(1, max |b|): the golden parity measure. Tensors must have the same shape;
+ * arrays the same length.
+ */
+export function relError(a: ArrayLike<number> | tf.Tensor, b: ArrayLike<number> | tf.Tensor): number {
+  if (a instanceof tf.Tensor && b instanceof tf.Tensor && a.shape.join() !== b.shape.join()) throw new Error(`shape mismatch [${a.shape}] vs [${b.shape}]`);
+  const x = a instanceof tf.Tensor ? a.dataSync() : a;
+  const y = b instanceof tf.Tensor ? b.dataSync() : b;
+  if (x.length !== y.length) throw new Error(`length ${x.length} ≠ ${y.length}`);
   let maxDiff = 0;
   let maxRef = 0;
-  for (let i = 0; i < a.length; i += 1) {
-    maxDiff = Math.max(maxDiff, Math.abs((a[i] as number) - (b[i] as number)));
-    maxRef = Math.max(maxRef, Math.abs(b[i] as number));
+  for (let i = 0; i < x.length; i += 1) {
+    maxDiff = Math.max(maxDiff, Math.abs((x[i] as number) - (y[i] as number)));
+    maxRef = Math.max(maxRef, Math.abs(y[i] as number));
   }
   return maxDiff / Math.max(1, maxRef);
 }
+
+export const disposeWeights = (w: Weights): void => tf.dispose(Object.values(w));

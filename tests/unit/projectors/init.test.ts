@@ -5,15 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
-import { spec as xres } from '../../../../src/projectors/cross-attention-resampler';
-import { spec as gated } from '../../../../src/projectors/gated-cross-attention';
-import { spec as out } from '../../../../src/projectors/output-transformer';
-import { spec as perceiver } from '../../../../src/projectors/perceiver-resampler';
-import { spec as qformer } from '../../../../src/projectors/qformer';
-import type { Weights } from '../../../../src/projectors/types';
-import { disposeWeights, useWasm } from './helpers';
+import { spec as xres } from '../../../src/projectors/cross-attention-resampler';
+import { spec as gated } from '../../../src/projectors/gated-cross-attention';
+import { spec as out } from '../../../src/projectors/output-transformer';
+import { spec as perceiver } from '../../../src/projectors/perceiver-resampler';
+import { spec as qformer } from '../../../src/projectors/qformer';
+import type { Weights } from '../../../src/projectors/types';
+import { disposeWeights, setupBackend } from './setup';
 
-beforeAll(useWasm);
+beforeAll(setupBackend);
 
 function stats(t: tf.Tensor | undefined): { mean: number; std: number; maxAbs: number } {
   if (!t) throw new Error('missing tensor');
@@ -25,7 +25,7 @@ function stats(t: tf.Tensor | undefined): { mean: number; std: number; maxAbs: n
 const allEqual = (t: tf.Tensor | undefined, value: number) => Array.from(t?.dataSync() ?? [NaN]).every((x) => x === value);
 
 test('qformer: queries and BERT Linears N(0, 0.02), zero biases, LayerNorm 1/0', () => {
-  const w: Weights = qformer.init({ ...qformer.defaults, queries: 32 }, 1);
+  const w: Weights = qformer.init({ ...qformer.defaults, numQueries: 32 }, 1);
   expect(stats(w.query_tokens).std).toBeGreaterThan(0.017);
   expect(stats(w.query_tokens).std).toBeLessThan(0.023);
   expect(stats(w['Qformer.bert.encoder.layer.0.attention.self.query.weight']).std).toBeCloseTo(0.02, 2);
@@ -38,7 +38,7 @@ test('gated block: both gates 0; perceiver latents N(0, 1)', () => {
   const g = gated.init(gated.defaults, 2);
   expect(allEqual(g.attn_gate, 0) && allEqual(g.ff_gate, 0)).toBe(true);
   expect(stats(g['attn.to_q.weight']).maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(64)); // nn.Linear default bound
-  const p = perceiver.init({ ...perceiver.defaults, latents: 64 }, 3);
+  const p = perceiver.init({ ...perceiver.defaults, numQueries: 64 }, 3);
   expect(stats(p.latents).std).toBeGreaterThan(0.9);
   expect(stats(p.latents).std).toBeLessThan(1.1);
   disposeWeights(g);

@@ -6,15 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { spec as xres } from '../../../../src/projectors/cross-attention-resampler';
-import { crossAttnEveryNLayers, gatedBlocksTotalParams, spec as gated, TRACE_KEYS as GATED_TRACE } from '../../../../src/projectors/gated-cross-attention';
-import { spec as out } from '../../../../src/projectors/output-transformer';
-import { spec as perceiver, TRACE_KEYS as PERCEIVER_TRACE } from '../../../../src/projectors/perceiver-resampler';
-import { crossLayerCount, spec as qformer, TRACE_KEYS as QFORMER_TRACE } from '../../../../src/projectors/qformer';
-import type { ApplyInput, ApplyOutput, ProjectorSpec, Weights } from '../../../../src/projectors/types';
-import { disposeWeights, relError, useWasm } from './helpers';
+import { spec as xres } from '../../../src/projectors/cross-attention-resampler';
+import { blocksTotalParams, crossAttnEveryNLayers, spec as gated, TRACE_KEYS as GATED_TRACE } from '../../../src/projectors/gated-cross-attention';
+import { spec as out } from '../../../src/projectors/output-transformer';
+import { spec as perceiver, TRACE_KEYS as PERCEIVER_TRACE } from '../../../src/projectors/perceiver-resampler';
+import { crossLayerCount, spec as qformer, TRACE_KEYS as QFORMER_TRACE } from '../../../src/projectors/qformer';
+import type { ApplyInput, ApplyOutput, ProjectorSpec, Weights } from '../../../src/projectors/types';
+import { disposeWeights, relError, setupBackend } from './setup';
 
-beforeAll(useWasm);
+beforeAll(setupBackend);
 
 const run = <C>(spec: ProjectorSpec<C>, cfg: C, w: Weights, input: ApplyInput): ApplyOutput => spec.apply(cfg, w, input);
 const free = (o: ApplyOutput) => tf.dispose([o.tokens, ...Object.values(o.trace)]);
@@ -47,17 +47,17 @@ describe('gated-cross-attention', () => {
   test('block placement and totals (open_flamingo flamingo_lm.py)', () => {
     expect(crossAttnEveryNLayers(24, 1)).toHaveLength(24);
     expect(crossAttnEveryNLayers(32, 4)).toEqual([3, 7, 11, 15, 19, 23, 27, 31]);
-    const of3b = { dim: 2048, visionWidth: 1024, heads: 8, dimHead: 64, ffMult: 4, activation: 'gelu' as const };
-    expect(gatedBlocksTotalParams(of3b, 24, 1)).toBe(881_000_496);
-    expect(gatedBlocksTotalParams({ ...of3b, dim: 4096 }, 32, 4)).toBe(1_115_815_952);
-    expect(() => crossAttnEveryNLayers(24, 0)).toThrow(/everyN/);
+    const of3b = { llmDim: 2048, visionDim: 1024, numHeads: 8, headDim: 64, ffnMult: 4, activation: 'gelu' as const };
+    expect(blocksTotalParams(of3b, 24, 1)).toBe(881_000_496);
+    expect(blocksTotalParams({ ...of3b, llmDim: 4096 }, 32, 4)).toBe(1_115_815_952);
+    expect(() => crossAttnEveryNLayers(24, 0)).toThrow('everyN: 0 must be a positive integer');
   });
 
   test('shape errors name the argument', () => {
-    expect(() => gated.outputShape(cfg, { vision: [1, 4, 48] })).toThrow(/^text/);
-    expect(() => gated.outputShape(cfg, { vision: [1, 4, 47], text: [1, 3, 64] })).toThrow(/^vision/);
-    expect(() => gated.outputShape(cfg, { vision: [1, 4, 48], text: [1, 3, 63] })).toThrow(/^text/);
-    expect(() => gated.outputShape(cfg, { vision: [2, 4, 48], text: [1, 3, 64] })).toThrow(/^text: batch/);
+    expect(() => gated.outputShape(cfg, { vision: [1, 4, 48] })).toThrow('text: expected [B, Nt, Dm] with B = vision[0] = 1, Dm = llmDim = 64, got none');
+    expect(() => gated.outputShape(cfg, { vision: [1, 4, 47], text: [1, 3, 64] })).toThrow('vision: expected [B, Nv, Dv] with Dv = visionDim = 48, got [1, 4, 47]');
+    expect(() => gated.outputShape(cfg, { vision: [1, 4, 48], text: [1, 3, 63] })).toThrow('text: expected [B, Nt, Dm] with B = vision[0] = 1, Dm = llmDim = 64, got [1, 3, 63]');
+    expect(() => gated.outputShape(cfg, { vision: [2, 4, 48], text: [1, 3, 64] })).toThrow('text: expected [B, Nt, Dm] with B = vision[0] = 2, Dm = llmDim = 64, got [1, 3, 64]');
   });
 });
 
@@ -95,7 +95,7 @@ describe('perceiver-resampler', () => {
     disposeWeights(w);
   });
 
-  test('squared-relu activation changes the output; vision width must equal dim', () => {
+  test('squared-relu activation changes the output; vision width must equal visionDim', () => {
     const w = perceiver.init(cfg, 6);
     const vision = rand([1, 4, 64], 7);
     const g = run(perceiver, cfg, w, { vision });
@@ -104,7 +104,7 @@ describe('perceiver-resampler', () => {
     [g, s].forEach(free);
     vision.dispose();
     disposeWeights(w);
-    expect(() => perceiver.outputShape(cfg, { vision: [1, 4, 32] })).toThrow(/^vision: width 32/);
+    expect(() => perceiver.outputShape(cfg, { vision: [1, 4, 32] })).toThrow('vision: expected [B, Nv, Dv] with Dv = visionDim = 64, got [1, 4, 32]');
   });
 });
 
@@ -112,8 +112,8 @@ describe('qformer', () => {
   const cfg = qformer.defaults;
 
   test('Q tokens whatever Nv; trace shapes; cross-attention in layers 0, 2, 4, ...', () => {
-    expect(crossLayerCount({ ...cfg, layers: 12, crossAttentionFreq: 2 })).toBe(6);
-    expect(crossLayerCount({ ...cfg, layers: 3, crossAttentionFreq: 2 })).toBe(2);
+    expect(crossLayerCount({ ...cfg, depth: 12, crossAttentionFreq: 2 })).toBe(6);
+    expect(crossLayerCount({ ...cfg, depth: 3, crossAttentionFreq: 2 })).toBe(2);
     const w = qformer.init(cfg, 7);
     expect(Object.keys(w).filter((k) => k.includes('crossattention.self.query.weight'))).toEqual(['Qformer.bert.encoder.layer.0.crossattention.self.query.weight']);
     for (const nv of [1, 20]) {
@@ -142,15 +142,15 @@ describe('qformer', () => {
   });
 
   test('errors name the field or argument', () => {
-    const r = qformer.schema.safeParse({ ...cfg, heads: 5 });
+    const r = qformer.schema.safeParse({ ...cfg, numHeads: 5 });
     expect(r.success).toBe(false);
-    if (!r.success) expect(r.error.issues[0]?.path).toEqual(['heads']);
-    expect(() => qformer.outputShape(cfg, { vision: [1, 4, 95] })).toThrow(/^vision: width 95/);
+    if (!r.success) expect(r.error.issues[0]?.path).toEqual(['numHeads']);
+    expect(() => qformer.outputShape(cfg, { vision: [1, 4, 95] })).toThrow('vision: expected [B, Nv, Dv] with Dv = visionDim = 96, got [1, 4, 95]');
     const w = qformer.init(cfg, 1);
     const vision = rand([1, 2, 96], 1);
     const missing: Weights = { ...w };
     delete missing['opt_proj.weight'];
-    expect(() => qformer.apply(cfg, missing, { vision })).toThrow(/opt_proj\.weight/);
+    expect(() => qformer.apply(cfg, missing, { vision })).toThrow("weights: missing tensor 'opt_proj.weight'");
     vision.dispose();
     disposeWeights(w);
   });
@@ -188,9 +188,10 @@ describe('qformer, instruction-aware (InstructBLIP)', () => {
     expect(names).toContain('Qformer.bert.encoder.layer.1.intermediate.dense.weight');
     expect(qformer.weightSpecs(qformer.defaults).map((s) => s.name)).not.toContain('Qformer.bert.encoder.layer.1.intermediate.dense.weight');
     expect(qformer.paramCount(cfg) - qformer.paramCount({ ...cfg, instructionAware: false })).toBe(2 * (64 * 256 + 256 + 256 * 64 + 64 + 128));
-    expect(() => qformer.outputShape(cfg, { vision: [1, 4, 96] })).toThrow(/^text: an instructionAware/);
-    expect(() => qformer.outputShape(qformer.defaults, { vision: [1, 4, 96], text: [1, 3, 64] })).toThrow(/^text: only/);
-    expect(() => qformer.outputShape(cfg, { vision: [1, 4, 96], text: [1, 3, 63] })).toThrow(/^text: expected/);
+    expect(() => qformer.outputShape(cfg, { vision: [1, 4, 96] })).toThrow('text: expected [B, Nt, W] with B = vision[0] = 1, W = hiddenDim = 64, got none');
+    expect(() => qformer.outputShape(qformer.defaults, { vision: [1, 4, 96], text: [1, 3, 64] })).toThrow('text: expected none, got [1, 3, 64] (only an instructionAware Q-Former reads instruction tokens)');
+    expect(() => qformer.outputShape(cfg, { vision: [1, 4, 96], text: [1, 3, 63] })).toThrow('text: expected [B, Nt, W] with B = vision[0] = 1, W = hiddenDim = 64, got [1, 3, 63]');
+    expect(() => qformer.outputShape(cfg, { vision: [1, 4, 96], text: [1, 3, 64], mask: [1, 4] })).toThrow('mask: expected [B, Nt] with B = vision[0] = 1, Nt = text[1] = 3, got [1, 4]');
   });
 });
 
@@ -218,16 +219,16 @@ describe('cross-attention-resampler', () => {
   });
 
   test('no kv_proj when Dv = D (nn.Identity in the reference)', () => {
-    const same = { ...cfg, visionWidth: 64 };
+    const same = { ...cfg, visionDim: 64 };
     expect(xres.weightSpecs(same).some((s) => s.name === 'kv_proj.weight')).toBe(false);
     expect(xres.paramCount(cfg) - xres.paramCount(same)).toBe(48 * 64);
   });
 
   test('errors name the field or argument', () => {
-    expect(() => xres.outputShape(cfg, { vision: [1, 10, 48] })).toThrow(/^vision: 10 tokens is not a square grid/);
-    const r = xres.schema.safeParse({ ...cfg, queries: 15 });
+    expect(() => xres.outputShape(cfg, { vision: [1, 10, 48] })).toThrow('vision: expected [B, Nv, Dv] with Nv = g·g, a square grid for the position table, got [1, 10, 48] (10 is not a square)');
+    const r = xres.schema.safeParse({ ...cfg, numQueries: 15 });
     expect(r.success).toBe(false);
-    if (!r.success) expect(r.error.issues[0]?.path).toEqual(['queries']);
+    if (!r.success) expect(r.error.issues[0]?.path).toEqual(['numQueries']);
   });
 });
 
@@ -251,7 +252,7 @@ describe('output-transformer', () => {
   });
 
   test('mlp mode maps each signal token separately', () => {
-    const cfgMlp = out.schema.parse({ mode: 'mlp', inWidth: 64, hidden: 32, outWidth: 16 });
+    const cfgMlp = out.schema.parse({ mode: 'mlp', llmDim: 64, hiddenDim: 32, outputDim: 16 });
     const w = out.init(cfgMlp, 13);
     const hidden = rand([1, 3, 64], 14);
     const first = hidden.slice([0, 0, 0], [1, 1, 64]);
@@ -265,11 +266,11 @@ describe('output-transformer', () => {
   });
 
   test('errors name the field or argument', () => {
-    expect(() => out.outputShape(cfg, { vision: [1, 4, 63] })).toThrow(/^vision: width 63/);
-    expect(() => out.outputShape(cfg, { vision: [1, 4, 64], text: [1, 3, 64] })).toThrow(/^text/);
-    const r = out.schema.safeParse({ ...cfg, heads: 3 });
+    expect(() => out.outputShape(cfg, { vision: [1, 4, 63] })).toThrow('vision: expected [B, Nsig, Dm] with Dm = llmDim = 64, got [1, 4, 63]');
+    expect(() => out.outputShape(cfg, { vision: [1, 4, 64], text: [1, 3, 64] })).toThrow('text: expected [B, Nsig, Dm] with B = vision[0] = 1, Nsig = vision[1] = 4, Dm = llmDim = 64, got [1, 3, 64]');
+    const r = out.schema.safeParse({ ...cfg, numHeads: 3 });
     expect(r.success).toBe(false);
-    if (!r.success) expect(r.error.issues[0]?.path).toEqual(['heads']);
+    if (!r.success) expect(r.error.issues[0]?.path).toEqual(['numHeads']);
     const m = out.schema.safeParse({ ...cfg, mode: 'linear' });
     expect(m.success).toBe(false);
     if (!m.success) expect(m.error.issues[0]?.path).toEqual(['mode']);

@@ -12,14 +12,14 @@ import {
   multiHeadAttention,
   packedAttentionParams,
   packedProjections,
-  requireWeight,
   separateProjections,
-} from '../../../../src/projectors/ops/attention';
-import { linear } from '../../../../src/projectors/ops/linear';
-import type { Weights } from '../../../../src/projectors/types';
-import { disposeWeights, relError, useWasm } from './helpers';
+} from '../../../src/projectors/ops/attention';
+import { getWeight } from '../../../src/projectors/ops/common';
+import { linear } from '../../../src/projectors/ops/linear';
+import type { Weights } from '../../../src/projectors/types';
+import { disposeWeights, relError, setupBackend } from './setup';
 
-beforeAll(useWasm);
+beforeAll(setupBackend);
 
 const E = 8;
 function separate(seed: number, kdim = E): Weights {
@@ -103,10 +103,10 @@ describe('multiHeadAttention', () => {
     const k = tf.zeros([1, 3, E]) as tf.Tensor3D;
     const v = tf.zeros([1, 4, E]) as tf.Tensor3D;
     const mask = tf.ones([1, 5]) as tf.Tensor2D;
-    expect(() => multiHeadAttention(q, k, k, p, { heads: 3 })).toThrow(/heads/);
-    expect(() => multiHeadAttention(q, k, v, p, { heads: 2 })).toThrow(/value/);
-    expect(() => multiHeadAttention(q, k, k, p, { heads: 2, keyPaddingMask: mask })).toThrow(/keyPaddingMask/);
-    expect(() => requireWeight(w, 'nope.weight')).toThrow(/nope\.weight/);
+    expect(() => multiHeadAttention(q, k, k, p, { heads: 3 })).toThrow('heads: 3 must be a positive integer dividing the inner width 8');
+    expect(() => multiHeadAttention(q, k, v, p, { heads: 2 })).toThrow('value: expected [B, Nk, Ev] with B = query[0] = 1, Nk = key[1] = 3, got [1, 4, 8]');
+    expect(() => multiHeadAttention(q, k, k, p, { heads: 2, keyPaddingMask: mask })).toThrow('keyPaddingMask: expected [B, Nk] with B = query[0] = 1, Nk = key[1] = 3, got [1, 5]');
+    expect(() => getWeight(w, 'nope.weight')).toThrow("weights: missing tensor 'nope.weight'");
     tf.dispose([q, k, v, mask]);
     disposeWeights(w);
   });
