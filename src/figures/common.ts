@@ -118,6 +118,12 @@ export interface Tick {
   label: string;
 }
 
+/** One laid-out axis: its ticks and the scale from data to viewBox units. */
+export interface AxisLayout {
+  ticks: Tick[];
+  scale: (v: number) => number;
+}
+
 /** Log-scale ticks: powers of ten inside the domain (or 1-2-5 steps when the domain spans < 1 decade). */
 export function logTicks(min: number, max: number, fmt: FormatSpec): Tick[] {
   const lo = Math.floor(Math.log10(min));
@@ -231,31 +237,60 @@ export function drawYAxis(
   }
 }
 
+export interface LegendItem {
+  key: string;
+  label: string;
+  color: string;
+  dashed?: boolean;
+}
+
+/** A legend placed by layoutLegend: the group's origin, and each item's offset inside it. */
+export interface LegendLayout {
+  x: number;
+  y: number;
+  swatch: 'line' | 'square';
+  items: Array<LegendItem & { dx: number; dy: number; width: number }>;
+  /** Total height of the rows (0 for no items). */
+  height: number;
+}
+
+/** Height of one legend row. */
+export const LEGEND_ROW = FONT.label + 8;
+
 /**
- * A legend laid out left to right, wrapping into rows within `maxWidth`. Returns its height.
- * Swatches are short lines (for line charts) or squares.
+ * Lays a legend out left to right, wrapping into rows within `maxWidth`. Pure geometry: each item
+ * is a 22-unit swatch column plus its label plus 16 units of space. Swatches are short lines (for
+ * line charts) or squares.
  */
-export function drawLegend(
-  g: G,
-  items: Array<{ key: string; label: string; color: string; dashed?: boolean }>,
+export function layoutLegend(
+  items: LegendItem[],
   o: { x: number; y: number; maxWidth: number; swatch: 'line' | 'square' },
-): number {
-  const legend = g.append('g').attr('class', 'fig-legend').attr('transform', `translate(${r(o.x)},${r(o.y)})`);
-  const rowH = FONT.label + 8;
+): LegendLayout {
   let cx = 0;
   let row = 0;
-  for (const item of items) {
-    const w = 22 + textWidth(item.label, FONT.label) + 16;
-    if (cx > 0 && cx + w > o.maxWidth) {
+  const placed = items.map((item) => {
+    const width = 22 + textWidth(item.label, FONT.label) + 16;
+    if (cx > 0 && cx + width > o.maxWidth) {
       cx = 0;
       row += 1;
     }
-    const it = legend
+    const at = { ...item, dx: cx, dy: row * LEGEND_ROW, width };
+    cx += width;
+    return at;
+  });
+  return { x: o.x, y: o.y, swatch: o.swatch, items: placed, height: items.length === 0 ? 0 : (row + 1) * LEGEND_ROW };
+}
+
+/** Draws a legend placed by layoutLegend. */
+export function drawLegend(g: G, legend: LegendLayout): void {
+  const group = g.append('g').attr('class', 'fig-legend').attr('transform', `translate(${r(legend.x)},${r(legend.y)})`);
+  for (const item of legend.items) {
+    const it = group
       .append('g')
       .attr('class', 'fig-legend-item')
       .attr('data-key', item.key)
-      .attr('transform', `translate(${r(cx)},${row * rowH})`);
-    if (o.swatch === 'line') {
+      .attr('transform', `translate(${r(item.dx)},${item.dy})`);
+    if (legend.swatch === 'line') {
       const line = it
         .append('line')
         .attr('x1', 0)
@@ -275,9 +310,7 @@ export function drawLegend(
       .attr('font-size', FONT.label)
       .attr('fill', 'var(--fg)')
       .text(item.label);
-    cx += w;
   }
-  return items.length === 0 ? 0 : (row + 1) * rowH;
 }
 
 /**
