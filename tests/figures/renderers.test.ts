@@ -3,7 +3,7 @@ import { formatCount, formatFixed, formatInt, formatShape, formatValue } from '.
 import { figureKinds, getRenderer, parseFigure } from '../../src/figures/registry';
 import { renderToString } from '../../src/figures/server';
 import { spreadLabels } from '../../src/figures/line-layout';
-import { heatmapDomain } from '../../src/figures/heatmap';
+import { heatmapDomain } from '../../src/figures/heatmap-layout';
 import { samples } from './samples';
 import { all, attr, normaliseSvg, render, visibleTexts } from './helpers';
 
