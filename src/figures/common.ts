@@ -108,6 +108,26 @@ export function createRoot(
   return svg;
 }
 
+/**
+ * Adds the arrowhead marker `${id}-arrowhead` (for marker-end) to the root's <defs>. `orient` is
+ * 'auto-start-reverse' when arrows may also carry it at their start.
+ */
+export function appendArrowhead(svg: Svg, id: string, orient: 'auto' | 'auto-start-reverse'): void {
+  svg
+    .append('defs')
+    .append('marker')
+    .attr('id', `${id}-arrowhead`)
+    .attr('viewBox', '0 0 10 10')
+    .attr('refX', 9)
+    .attr('refY', 5)
+    .attr('markerWidth', 7)
+    .attr('markerHeight', 7)
+    .attr('orient', orient)
+    .append('path')
+    .attr('d', 'M0,0L10,5L0,10z')
+    .attr('fill', 'var(--muted)');
+}
+
 /** Rounds coordinates so the SVG text is short and stable across platforms. */
 export function r(v: number): number {
   return Math.round(v * 100) / 100;
