@@ -81,6 +81,36 @@ function groupLegend(groups: string[], width: number, left: number, top: number)
   );
 }
 
+/** Stacks the rows from `top`: each as tall as its wrapped label, the bar and value centred in it. */
+function placeRows(
+  rows: readonly Row[],
+  o: { labelLines: string[][]; valueTexts: string[]; groups: string[]; left: number; top: number; axis: { x: (v: number) => number; base: number } },
+): { rows: BarRowLayout[]; bottom: number } {
+  let y = o.top;
+  const placed = rows.map((row, i): BarRowLayout => {
+    const lines = o.labelLines[i] ?? [row.label];
+    const h = Math.max(26, lines.length * BAR_LABEL_LINE + 10);
+    const barH = Math.min(18, h - 8);
+    const cy = y + h / 2;
+    const x0 = o.axis.x(o.axis.base);
+    const x1 = o.axis.x(row.value);
+    const groupIndex = row.group === undefined ? 0 : o.groups.indexOf(row.group);
+    y += h;
+    return {
+      row,
+      colour: row.highlight ? 'var(--accent)' : seriesColor(groupIndex),
+      lines,
+      labelX: o.left - 8,
+      labelY: cy - ((lines.length - 1) * BAR_LABEL_LINE) / 2,
+      bar: { x: Math.min(x0, x1), y: cy - barH / 2, width: Math.max(1, Math.abs(x1 - x0)), height: barH },
+      valueText: o.valueTexts[i] ?? '',
+      valueX: Math.max(x0, x1) + 5,
+      valueY: cy,
+    };
+  });
+  return { rows: placed, bottom: y };
+}
+
 export function layoutBar(data: BarData, opts: BarOpts): BarLayout {
   if (opts.log) {
     const bad = data.rows.findIndex((row) => row.value <= 0);
@@ -101,28 +131,8 @@ export function layoutBar(data: BarData, opts: BarOpts): BarLayout {
 
   const legend = groupLegend(groups, W, left, 8);
   const top = legend ? 8 + legend.height + 8 : 8;
-  let y = top;
-  const placed = rows.map((row, i): BarRowLayout => {
-    const lines = labelLines[i] ?? [row.label];
-    const h = Math.max(26, lines.length * BAR_LABEL_LINE + 10);
-    const barH = Math.min(18, h - 8);
-    const cy = y + h / 2;
-    const x0 = axis.x(axis.base);
-    const x1 = axis.x(row.value);
-    const groupIndex = row.group === undefined ? 0 : groups.indexOf(row.group);
-    y += h;
-    return {
-      row,
-      colour: row.highlight ? 'var(--accent)' : seriesColor(groupIndex),
-      lines,
-      labelX: left - 8,
-      labelY: cy - ((lines.length - 1) * BAR_LABEL_LINE) / 2,
-      bar: { x: Math.min(x0, x1), y: cy - barH / 2, width: Math.max(1, Math.abs(x1 - x0)), height: barH },
-      valueText: valueTexts[i] ?? '',
-      valueX: Math.max(x0, x1) + 5,
-      valueY: cy,
-    };
-  });
+  const placed = placeRows(rows, { labelLines, valueTexts, groups, left, top, axis });
+  const y = placed.bottom;
   const height = y + 4 + FONT.tick + 10 + (opts.xLabel ? FONT.label + 8 : 0);
   return {
     width: W,
@@ -131,7 +141,7 @@ export function layoutBar(data: BarData, opts: BarOpts): BarLayout {
     right,
     top,
     legend,
-    rows: placed,
+    rows: placed.rows,
     axis: { ticks: axis.ticks, x: axis.x, y: y + 4, gridTop: top, labelX: (left + right) / 2 },
   };
 }

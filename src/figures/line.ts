@@ -65,30 +65,36 @@ function drawSeries(marks: G, layout: LineSeriesLayout, showPoints: boolean): vo
     .attr('stroke-linejoin', 'round')
     .attr('data-key', s.key);
   if (s.dashed) p.attr('stroke-dasharray', '6 4');
-  if (showPoints) {
-    s.points.forEach((pt, k) => {
-      const [cx, cy] = layout.pixels[k] ?? [0, 0];
-      g.append('circle')
-        .attr('class', 'fig-point')
-        .attr('cx', r(cx))
-        .attr('cy', r(cy))
-        .attr('r', 3)
-        .attr('fill', colour)
-        .attr('data-key', `${s.key}[${k}]`)
-        .attr('data-x', pt[0])
-        .attr('data-value', pt[1]);
-    });
-  }
-  const end = layout.end;
-  if (!end) return;
-  // A short dash in the series colour ties the label to its line when labels are spread apart.
+  if (showPoints) drawPoints(g, layout);
+  if (layout.end) drawEndLabel(g, layout, layout.end);
+}
+
+/** A dot with data-value at every point. */
+function drawPoints(g: G, layout: LineSeriesLayout): void {
+  const { series: s, colour } = layout;
+  s.points.forEach((pt, k) => {
+    const [cx, cy] = layout.pixels[k] ?? [0, 0];
+    g.append('circle')
+      .attr('class', 'fig-point')
+      .attr('cx', r(cx))
+      .attr('cy', r(cy))
+      .attr('r', 3)
+      .attr('fill', colour)
+      .attr('data-key', `${s.key}[${k}]`)
+      .attr('data-x', pt[0])
+      .attr('data-value', pt[1]);
+  });
+}
+
+/** The last value, tied to its line by a short dash in the series colour (labels may be spread apart). */
+function drawEndLabel(g: G, layout: LineSeriesLayout, end: NonNullable<LineSeriesLayout['end']>): void {
   g.append('line')
     .attr('class', 'fig-end-tick')
     .attr('x1', r(end.tickX1))
     .attr('x2', r(end.tickX2))
     .attr('y1', r(end.y))
     .attr('y2', r(end.y))
-    .attr('stroke', colour)
+    .attr('stroke', layout.colour)
     .attr('stroke-width', 2.5);
   g.append('text')
     .attr('class', 'fig-end-label')
@@ -97,7 +103,7 @@ function drawSeries(marks: G, layout: LineSeriesLayout, showPoints: boolean): vo
     .attr('dy', '0.32em')
     .attr('font-size', FONT.value)
     .attr('fill', 'var(--fg)')
-    .attr('data-key', `${s.key}.last`)
+    .attr('data-key', `${layout.series.key}.last`)
     .attr('data-value', end.value)
     .text(end.text);
 }
