@@ -4,7 +4,7 @@
  */
 import { scaleLinear, scaleLog } from 'd3';
 import { formatValue } from '../primitives/format';
-import { FONT, layoutLegend, logTicks, seriesColor, textWidth, wrapLabel, type LegendLayout, type Tick } from './common';
+import { FONT, placeAxisLabel, layoutLegend, logTicks, seriesColor, textWidth, wrapToFit, type AxisLabelPlace, type LegendLayout, type Tick } from './common';
 import type { BarData, BarOpts } from './bar';
 
 type Row = BarData['rows'][number];
@@ -37,7 +37,7 @@ export interface BarLayout {
   top: number;
   legend?: LegendLayout;
   rows: BarRowLayout[];
-  axis: { ticks: Tick[]; x: (v: number) => number; y: number; gridTop: number; labelX: number };
+  axis: { ticks: Tick[]; x: (v: number) => number; y: number; gridTop: number; label: AxisLabelPlace };
 }
 
 /** Rows in the order opts.sort asks for (ties by key, so the order is stable). */
@@ -67,7 +67,21 @@ function valueAxis(rows: readonly Row[], opts: BarOpts, range: [number, number])
     return { x: (v) => scale(v), ticks: logTicks(lo, hi, tickFormat), base: lo };
   }
   const scale = scaleLinear().domain([Math.min(0, minV), Math.max(0, maxV)]).nice(5).range(range);
-  return { x: (v) => scale(v), ticks: scale.ticks(5).map((v) => ({ value: v, label: formatValue(tickFormat, v) })), base: 0 };
+  // About five ticks, fewer when their labels would touch on a narrow axis.
+  for (let count = 5; count > 2; count -= 1) {
+    const ticks = scale.ticks(count).map((v) => ({ value: v, label: formatValue(tickFormat, v) }));
+    if (ticksApart(ticks, (v) => scale(v))) return { x: (v) => scale(v), ticks, base: 0 };
+  }
+  return { x: (v) => scale(v), ticks: scale.ticks(2).map((v) => ({ value: v, label: formatValue(tickFormat, v) })), base: 0 };
+}
+
+/** Whether neighbouring tick labels (centred on their ticks) leave at least 6 units between them. */
+function ticksApart(ticks: Tick[], x: (v: number) => number): boolean {
+  return ticks.every((t, i) => {
+    const prev = ticks[i - 1];
+    if (!prev) return true;
+    return x(t.value) - x(prev.value) >= (textWidth(prev.label, FONT.tick) + textWidth(t.label, FONT.tick)) / 2 + 6;
+  });
 }
 
 /** The group legend (≥ 2 groups), aligned with the bars when it fits on one line there. */
@@ -120,9 +134,9 @@ export function layoutBar(data: BarData, opts: BarOpts): BarLayout {
   const W = opts.width;
   const groups = groupsOf(rows);
 
-  // Left column: labels, wrapped to two lines, at most 40 % of the width.
+  // Left column: labels, wrapped to two lines (three when two do not fit), at most 40 % of the width.
   const labelCol = Math.min(Math.max(...rows.map((row) => textWidth(row.label, FONT.label))), W * 0.4);
-  const labelLines = rows.map((row) => wrapLabel(row.label, labelCol, FONT.label, 2));
+  const labelLines = rows.map((row) => wrapToFit(row.label, labelCol, FONT.label, 2, 3));
   const valueTexts = rows.map((row) => formatValue(opts.format, row.value));
   const valueCol = Math.max(...valueTexts.map((t) => textWidth(t, FONT.value))) + 10;
   const left = Math.ceil(labelCol) + 12;
@@ -142,6 +156,6 @@ export function layoutBar(data: BarData, opts: BarOpts): BarLayout {
     top,
     legend,
     rows: placed.rows,
-    axis: { ticks: axis.ticks, x: axis.x, y: y + 4, gridTop: top, labelX: (left + right) / 2 },
+    axis: { ticks: axis.ticks, x: axis.x, y: y + 4, gridTop: top, label: placeAxisLabel(opts.xLabel, (left + right) / 2, W) },
   };
 }

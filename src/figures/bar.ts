@@ -96,7 +96,7 @@ function drawBar(root: G, layout: BarLayout, xLabel: string | undefined): void {
   const marks = root.append('g').attr('class', 'fig-marks');
   for (const row of layout.rows) drawRow(marks, row);
   const { axis } = layout;
-  drawXAxis(root, axis.ticks, axis.x, { y: axis.y, gridTop: axis.gridTop, label: xLabel, labelX: axis.labelX });
+  drawXAxis(root, axis.ticks, axis.x, { y: axis.y, gridTop: axis.gridTop, label: xLabel, labelX: axis.label.x, labelSize: axis.label.size });
   // Grid lines go behind the bars.
   const axisNode = root.select<SVGGElement>('.fig-axis-x').node();
   const marksNode = marks.node();

@@ -82,6 +82,38 @@ export function wrapLabel(text: string, maxWidth: number, fontSize: number, maxL
   return lines;
 }
 
+/**
+ * The wrap with the fewest lines, from `minLines` up to `maxLines`, whose lines all fit `maxWidth`
+ * (wrapLabel puts whatever does not fit on its last line); the `maxLines` wrap when none fits.
+ * Equal to wrapLabel(text, maxWidth, fontSize, minLines) whenever that one fits.
+ */
+export function wrapToFit(text: string, maxWidth: number, fontSize: number, minLines: number, maxLines: number): string[] {
+  for (let n = minLines; n < maxLines; n += 1) {
+    const lines = wrapLabel(text, maxWidth, fontSize, n);
+    if (lines.every((l) => textWidth(l, fontSize) <= maxWidth)) return lines;
+  }
+  return wrapLabel(text, maxWidth, fontSize, maxLines);
+}
+
+/** An x-axis label's centre and font size. */
+export interface AxisLabelPlace {
+  x: number;
+  size: number;
+}
+
+/**
+ * Where to centre an x-axis label of `text`, and its size: at `centre` in the label font, moved just
+ * enough to stay inside [0, width]; shrunk (to at least 10) when it is wider than width less 8.
+ */
+export function placeAxisLabel(text: string | undefined, centre: number, width: number): AxisLabelPlace {
+  if (text === undefined) return { x: centre, size: FONT.label };
+  const full = textWidth(text, FONT.label);
+  const size = full > width - 8 ? Math.max(10, Math.floor((FONT.label * (width - 8)) / full)) : FONT.label;
+  const half = (full * size) / FONT.label / 2;
+  if (half * 2 >= width) return { x: width / 2, size };
+  return { x: Math.min(Math.max(centre, half), width - half), size };
+}
+
 /** Creates the root <svg> with viewBox, role, title and description. */
 export function createRoot(
   env: RenderEnv,
@@ -169,7 +201,7 @@ export function drawXAxis(
   g: G,
   ticks: Tick[],
   x: (v: number) => number,
-  o: { y: number; gridTop: number; label?: string; labelX?: number },
+  o: { y: number; gridTop: number; label?: string; labelX?: number; labelSize?: number },
 ): void {
   const axis = g.append('g').attr('class', 'fig-axis fig-axis-x');
   for (const t of ticks) {
@@ -208,7 +240,7 @@ export function drawXAxis(
       .attr('x', r(o.labelX ?? 0))
       .attr('y', o.y + FONT.tick + 4 + FONT.label + 6)
       .attr('text-anchor', 'middle')
-      .attr('font-size', FONT.label)
+      .attr('font-size', o.labelSize ?? FONT.label)
       .attr('fill', 'var(--fg)')
       .text(o.label);
   }

@@ -4,7 +4,7 @@
  */
 import { scaleLinear, scaleLog } from 'd3';
 import { formatValue, type FormatSpec } from '../primitives/format';
-import { FONT, layoutLegend, logTicks, seriesColor, textWidth, type AxisLayout, type LegendLayout, type Tick } from './common';
+import { FONT, placeAxisLabel, layoutLegend, logTicks, seriesColor, textWidth, type AxisLabelPlace, type AxisLayout, type LegendLayout, type Tick } from './common';
 import type { LineData, LineOpts } from './line';
 
 type Series = LineData['series'][number];
@@ -27,8 +27,9 @@ export interface LineLayout {
   right: number;
   plotTop: number;
   bottom: number;
-  /** Baseline of the y-axis label (above the plot). */
+  /** Baseline of the y-axis label (above the plot), and where the x-axis label goes. */
   yLabelY: number;
+  xLabel: AxisLabelPlace;
   x: AxisLayout;
   y: AxisLayout;
   series: LineSeriesLayout[];
@@ -146,5 +147,5 @@ export function layoutLine(data: LineData, opts: LineOpts): LineLayout {
       end: last && { value: last[1], text: endTexts[i] ?? '', tickX1: lastX + 4, tickX2: lastX + 12, labelX: lastX + 15, y: endYs[i] ?? 0 },
     };
   });
-  return { width: W, height: H, legend, left, right, plotTop, bottom, yLabelY: top - 6, x, y, series };
+  return { width: W, height: H, legend, left, right, plotTop, bottom, yLabelY: top - 6, xLabel: placeAxisLabel(opts.xLabel, (left + right) / 2, W), x, y, series };
 }

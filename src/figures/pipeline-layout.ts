@@ -17,6 +17,8 @@ export const SUB = FONT.tick + 4;
 /** Outer margin, and the height of a side-input pill. */
 const PAD = 6;
 const INPUT_H = 38;
+/** Line height of a side input's label when it wraps. */
+const INPUT_LINE = FONT.tick + 2;
 
 export interface Box {
   x: number;
@@ -27,7 +29,7 @@ export interface Box {
 
 export interface SubText {
   lines: string[];
-  /** Font size, reduced (to at least 9) when a single word is wider than the box. */
+  /** Font size, reduced (to at least 9) when a line is wider than the box. */
   size: number;
   key: string;
   value?: number;
@@ -48,7 +50,7 @@ export interface PlacedBoxText {
 
 export type PipelineMark =
   | { kind: 'stage'; stage: Stage; text: BoxText; placed: PlacedBoxText; box: Box }
-  | { kind: 'input'; input: Input; box: Box }
+  | { kind: 'input'; input: Input; box: Box; lines: string[]; labelSize: number; labelYs: number[]; shapeY: number }
   | { kind: 'arrow'; key: string; from: [number, number]; to: [number, number]; dashed: boolean };
 
 export interface PipelineLayout {
@@ -59,10 +61,17 @@ export interface PipelineLayout {
   marks: PipelineMark[];
 }
 
-function subText(text: string, innerWidth: number, key: string, wrap: boolean): Omit<SubText, 'value' | 'shape'> {
-  const lines = wrap ? wrapLabel(text, innerWidth, FONT.tick, 2) : [text];
+/** Lines at tick size, shrunk (to at least 9) when the widest is wider than the box. */
+function sized(lines: string[], innerWidth: number): { lines: string[]; size: number; fits: boolean } {
   const widest = Math.max(...lines.map((l) => textWidth(l, FONT.tick)));
   const size = widest > innerWidth ? Math.max(9, Math.floor((FONT.tick * innerWidth) / widest)) : FONT.tick;
+  return { lines, size, fits: (widest * size) / FONT.tick <= innerWidth };
+}
+
+/** A sub-label: on one line, or (`wrap`) on two, three when two do not fit even at the smallest size. */
+function subText(text: string, innerWidth: number, key: string, wrap: boolean): Omit<SubText, 'value' | 'shape'> {
+  const two = sized(wrap ? wrapLabel(text, innerWidth, FONT.tick, 2) : [text], innerWidth);
+  const { lines, size } = two.fits || !wrap ? two : sized(wrapLabel(text, innerWidth, FONT.tick, 3), innerWidth);
   return { lines, size, key };
 }
 
@@ -107,6 +116,43 @@ function placeBoxText(t: BoxText, box: Box): PlacedBoxText {
   return { cx: box.x + box.w / 2, labelYs, subYs };
 }
 
+/** A side input's label: its lines, font size, and the height of the pill that holds them. */
+interface InputLabel {
+  lines: string[];
+  size: number;
+  h: number;
+}
+
+/**
+ * One line, shrunk (to at least 9) when wider than the pill less 12 units of padding; when even 9
+ * does not fit, two lines of tick size in a pill one line taller.
+ */
+function inputLabel(input: Input, w: number): InputLabel {
+  const width = textWidth(input.label, FONT.label);
+  const room = w - 12;
+  if (width <= room) return { lines: [input.label], size: FONT.label, h: INPUT_H };
+  const size = Math.floor((FONT.label * room) / width);
+  const lines = wrapLabel(input.label, room, FONT.tick, 2);
+  if (size >= 9 || lines.length < 2) return { lines: [input.label], size: Math.max(9, size), h: INPUT_H };
+  return { lines, size: FONT.tick, h: INPUT_H + (lines.length - 1) * INPUT_LINE };
+}
+
+/** The pill at (x, y), its label lines centred in it and the shape below them. */
+function inputMark(input: Input, x: number, y: number, w: number, label: InputLabel): PipelineMark {
+  const cy = y + label.h / 2;
+  const n = label.lines.length;
+  const first = cy + (input.shape !== undefined ? -3 : 4) - ((n - 1) * INPUT_LINE) / 2;
+  return {
+    kind: 'input',
+    input,
+    box: { x, y, w, h: label.h },
+    lines: label.lines,
+    labelSize: label.size,
+    labelYs: label.lines.map((_, k) => first + k * INPUT_LINE),
+    shapeY: cy + 12 + ((n - 1) * INPUT_LINE) / 2,
+  };
+}
+
 const stageMark = (stage: Stage, text: BoxText, box: Box): PipelineMark => ({ kind: 'stage', stage, text, placed: placeBoxText(text, box), box });
 const arrowMark = (key: string, from: [number, number], to: [number, number], dashed: boolean): PipelineMark => ({ kind: 'arrow', key, from, to, dashed });
 const inputsFor = (data: PipelineData, key: string): Input[] => data.inputs.filter((input) => input.to === key);
@@ -119,7 +165,14 @@ export function layoutHorizontal(data: PipelineData, opts: PipelineOpts): Pipeli
   const boxW = (W - 2 * PAD - (n - 1) * gap) / n;
   const texts = data.stages.map((s) => boxText(s, boxW - 12, opts));
   const boxH = Math.max(...texts.map(boxHeight));
-  const top = PAD + (data.inputs.length > 0 ? INPUT_H + 26 : 0);
+  // Inputs share their stage's width; the row of inputs is as tall as its tallest pill.
+  const inputW = (key: string): number => {
+    const count = inputsFor(data, key).length;
+    return boxW / count - (count > 1 ? 4 : 0);
+  };
+  const labels = new Map(data.inputs.map((input) => [input.key, inputLabel(input, inputW(input.to))]));
+  const inputsH = Math.max(INPUT_H, ...[...labels.values()].map((l) => l.h));
+  const top = PAD + (data.inputs.length > 0 ? inputsH + 26 : 0);
   const marks: PipelineMark[] = [];
   data.stages.forEach((stage, i) => {
     const x = PAD + i * (boxW + gap);
@@ -128,12 +181,12 @@ export function layoutHorizontal(data: PipelineData, opts: PipelineOpts): Pipeli
     marks.push(stageMark(stage, t, { x, y: top, w: boxW, h: boxH }));
     const next = data.stages[i + 1];
     if (next) marks.push(arrowMark(`${stage.key}->${next.key}`, [x + boxW + 2, top + boxH / 2], [x + boxW + gap - 2, top + boxH / 2], stage.absent || next.absent));
-    const ins = inputsFor(data, stage.key);
-    ins.forEach((input, k) => {
-      const w = boxW / ins.length - (ins.length > 1 ? 4 : 0);
+    inputsFor(data, stage.key).forEach((input, k) => {
+      const w = inputW(stage.key);
       const ix = x + k * (w + 4);
-      marks.push({ kind: 'input', input, box: { x: ix, y: PAD, w, h: INPUT_H } });
-      marks.push(arrowMark(`${input.key}->${stage.key}`, [ix + w / 2, PAD + INPUT_H + 2], [ix + w / 2, top - 2], stage.absent));
+      const label = labels.get(input.key) as InputLabel;
+      marks.push(inputMark(input, ix, PAD, w, label));
+      marks.push(arrowMark(`${input.key}->${stage.key}`, [ix + w / 2, PAD + label.h + 2], [ix + w / 2, top - 2], stage.absent));
     });
   });
   return { width: W, height: Math.ceil(top + boxH + PAD), marks };
@@ -154,13 +207,15 @@ export function layoutVertical(data: PipelineData, opts: PipelineOpts): Pipeline
     if (!t) return;
     const h = boxHeight(t);
     marks.push(stageMark(stage, t, { x, y, w: boxW, h }));
-    const ins = inputsFor(data, stage.key);
+    // The stage's inputs stacked to its right, centred on it.
     const inW = W - PAD - (x + boxW + 30);
-    ins.forEach((input, k) => {
-      const iy = y + (h - ins.length * (INPUT_H + 4)) / 2 + k * (INPUT_H + 4);
-      marks.push({ kind: 'input', input, box: { x: x + boxW + 30, y: iy, w: inW, h: INPUT_H } });
-      marks.push(arrowMark(`${input.key}->${stage.key}`, [x + boxW + 28, iy + INPUT_H / 2], [x + boxW + 2, iy + INPUT_H / 2], stage.absent));
-    });
+    const labels = inputsFor(data, stage.key).map((input) => ({ input, label: inputLabel(input, inW) }));
+    let iy = y + (h - labels.reduce((a, l) => a + l.label.h + 4, 0)) / 2;
+    for (const { input, label } of labels) {
+      marks.push(inputMark(input, x + boxW + 30, iy, inW, label));
+      marks.push(arrowMark(`${input.key}->${stage.key}`, [x + boxW + 28, iy + label.h / 2], [x + boxW + 2, iy + label.h / 2], stage.absent));
+      iy += label.h + 4;
+    }
     const next = data.stages[i + 1];
     if (next) marks.push(arrowMark(`${stage.key}->${next.key}`, [x + boxW / 2, y + h + 2], [x + boxW / 2, y + h + gap - 2], stage.absent || next.absent));
     y += h + gap;

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { formatShape, formatSpecSchema } from '../primitives/format';
 import { FONT, appendArrowhead, baseOptsShape, createRoot, finite, r, type G } from './common';
-import { layoutPipeline, type Box, type PipelineLayout, type PipelineMark } from './pipeline-layout';
+import { layoutPipeline, type PipelineLayout, type PipelineMark } from './pipeline-layout';
 import type { FigureRenderer } from './types';
 
 const shapeSchema = z.array(z.number().int().positive()).min(1).max(5);
@@ -132,7 +132,8 @@ function drawArrow(g: G, id: string, mark: Extract<PipelineMark, { kind: 'arrow'
 }
 
 /** A side input: a pill with its label and, when given, its shape. */
-function drawInput(g: G, input: Input, o: Box): void {
+function drawInput(g: G, mark: Extract<PipelineMark, { kind: 'input' }>): void {
+  const { input, box: o } = mark;
   const box = g.append('g').attr('class', 'fig-input').attr('data-key', input.key);
   box
     .append('rect')
@@ -144,20 +145,17 @@ function drawInput(g: G, input: Input, o: Box): void {
     .attr('fill', 'var(--bg)')
     .attr('stroke', 'var(--muted)');
   const cx = o.x + o.w / 2;
-  const hasShape = input.shape !== undefined;
-  box
-    .append('text')
-    .attr('x', r(cx))
-    .attr('y', r(o.y + o.h / 2 + (hasShape ? -3 : 4)))
-    .attr('text-anchor', 'middle')
-    .attr('font-size', FONT.label)
-    .attr('fill', 'var(--fg)')
-    .text(input.label);
+  const single = mark.lines.length === 1;
+  const label = box.append('text');
+  if (single) label.attr('x', r(cx)).attr('y', r(mark.labelYs[0] ?? 0));
+  label.attr('text-anchor', 'middle').attr('font-size', mark.labelSize).attr('fill', 'var(--fg)');
+  if (single) label.text(input.label);
+  else mark.lines.forEach((line, li) => label.append('tspan').attr('x', r(cx)).attr('y', r(mark.labelYs[li] ?? 0)).text(li === 0 ? line : ` ${line}`));
   if (input.shape) {
     box
       .append('text')
       .attr('x', r(cx))
-      .attr('y', r(o.y + o.h / 2 + 12))
+      .attr('y', r(mark.shapeY))
       .attr('text-anchor', 'middle')
       .attr('font-size', FONT.tick - 1)
       .attr('fill', 'var(--muted)')
@@ -171,7 +169,7 @@ function drawInput(g: G, input: Input, o: Box): void {
 function drawPipeline(root: G, id: string, layout: PipelineLayout): void {
   for (const mark of layout.marks) {
     if (mark.kind === 'stage') drawStage(root, mark);
-    else if (mark.kind === 'input') drawInput(root, mark.input, mark.box);
+    else if (mark.kind === 'input') drawInput(root, mark);
     else drawArrow(root, id, mark);
   }
 }

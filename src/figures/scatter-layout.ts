@@ -4,7 +4,7 @@
  */
 import { scaleLinear, scaleLog } from 'd3';
 import { formatValue, type FormatSpec } from '../primitives/format';
-import { FONT, layoutLegend, logTicks, seriesColor, textWidth, type AxisLayout, type LegendLayout, type Tick } from './common';
+import { FONT, placeAxisLabel, layoutLegend, logTicks, seriesColor, textWidth, type AxisLabelPlace, type AxisLayout, type LegendLayout, type Tick } from './common';
 import type { ScatterData, ScatterOpts } from './scatter';
 
 type Point = ScatterData['points'][number];
@@ -38,6 +38,8 @@ export interface ScatterLayout {
   plotTop: number;
   bottom: number;
   yLabelY: number;
+  /** Where the x-axis label goes. */
+  xLabel: AxisLabelPlace;
   x: AxisLayout;
   y: AxisLayout;
   points: ScatterPointLayout[];
@@ -121,5 +123,5 @@ export function layoutScatter(data: ScatterData, opts: ScatterOpts): ScatterLayo
       label: p.label ? placeLabel(p.label, p.labelPosition, cx, cy, W) : undefined,
     };
   });
-  return { width: W, height: H, legend, left, right, plotTop, bottom, yLabelY: top - 6, x, y, points };
+  return { width: W, height: H, legend, left, right, plotTop, bottom, yLabelY: top - 6, xLabel: placeAxisLabel(opts.xLabel, (left + right) / 2, W), x, y, points };
 }

@@ -80,7 +80,7 @@ function drawScatter(root: G, layout: ScatterLayout, opts: ScatterOpts): void {
   if (layout.legend) drawLegend(root, layout.legend);
   const { left, right } = layout;
   drawYAxis(root, layout.y.ticks, layout.y.scale, { x0: left, gridRight: right, label: opts.yLabel, labelY: layout.yLabelY });
-  drawXAxis(root, layout.x.ticks, layout.x.scale, { y: layout.bottom, gridTop: layout.plotTop, label: opts.xLabel, labelX: (left + right) / 2 });
+  drawXAxis(root, layout.x.ticks, layout.x.scale, { y: layout.bottom, gridTop: layout.plotTop, label: opts.xLabel, labelX: layout.xLabel.x, labelSize: layout.xLabel.size });
   const marks = root.append('g').attr('class', 'fig-marks');
   for (const point of layout.points) drawPoint(marks, point);
 }

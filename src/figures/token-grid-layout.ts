@@ -30,8 +30,8 @@ export interface GridBlockLayout {
   y: number;
   w: number;
   h: number;
-  /** The caption, centred above the box. */
-  caption: { text: string; x: number; y: number };
+  /** The caption, centred above the box, in bold at `size` (smaller when it would be wider than the box). */
+  caption: { text: string; x: number; y: number; size: number };
   /** Whether the cell values are written in the cells. */
   showValues: boolean;
   cells: GridCellLayout[];
@@ -98,6 +98,12 @@ function boxOrigin(f: Frame, gi: number): { bx: number; by: number } {
   return { bx: f.x0, by: LABEL_H + gi * (f.box + LABEL_H + f.gap * 0.6) };
 }
 
+/** Captions are bold (about 10 % wider than the estimate); they shrink, to at least 9, to fit their box. */
+function captionSize(caption: string, box: number): number {
+  const w = textWidth(caption, FONT.label) * 1.1;
+  return w > box ? Math.max(9, Math.floor((FONT.label * box) / w)) : FONT.label;
+}
+
 function layoutBlock(grid: Grid, gi: number, f: Frame, domain: [number, number], opts: TokenGridOpts): GridBlockLayout {
   const [lo, hi] = domain;
   const span = hi - lo || 1;
@@ -107,6 +113,7 @@ function layoutBlock(grid: Grid, gi: number, f: Frame, domain: [number, number],
   const { bx, by } = boxOrigin(f, gi);
   const gx = bx + (f.box - w) / 2;
   const kept = grid.kept ? new Set(grid.kept) : undefined;
+  const caption = `${grid.label ? `${grid.label} ` : ''}(${formatShape([grid.h, grid.w])})`;
   const texts = grid.values.map((v) => formatValue(opts.format, v));
   const cells = grid.values.map((value, idx): GridCellLayout => {
     const i = Math.floor(idx / grid.w);
@@ -126,7 +133,7 @@ function layoutBlock(grid: Grid, gi: number, f: Frame, domain: [number, number],
     y: by,
     w,
     h,
-    caption: { text: `${grid.label ? `${grid.label} ` : ''}(${formatShape([grid.h, grid.w])})`, x: bx + f.box / 2, y: by - 10 },
+    caption: { text: caption, x: bx + f.box / 2, y: by - 10, size: captionSize(caption, f.box) },
     showValues: opts.showValues && cell >= 24 && Math.max(...texts.map((t) => textWidth(t, FONT.value - 2))) <= cell - 3,
     cells,
     outlines,

@@ -108,7 +108,7 @@ function drawBlock(root: G, b: GridBlockLayout): void {
     .attr('x', r(b.caption.x))
     .attr('y', r(b.caption.y))
     .attr('text-anchor', 'middle')
-    .attr('font-size', FONT.label)
+    .attr('font-size', b.caption.size)
     .attr('font-weight', 600)
     .attr('fill', 'var(--fg)')
     .attr('stroke', 'none')

@@ -38,8 +38,8 @@ function yTicks(ticks: Array<{ value: number; label: string }>, y: (v: number) =
   return ticks.map((t) => textBox('y tick', t.label, { x: x0 - 6, y: y(t.value), size: FONT.tick, anchor: 'end', dy: MIDDLE }));
 }
 
-const xAxisLabel = (text: string | undefined, x: number, axisY: number): Rect[] =>
-  text ? [textBox('x label', text, { x, y: axisY + FONT.tick + 4 + FONT.label + 6, size: FONT.label, anchor: 'middle' })] : [];
+const xAxisLabel = (text: string | undefined, at: { x: number; size: number }, axisY: number): Rect[] =>
+  text ? [textBox('x label', text, { x: at.x, y: axisY + FONT.tick + 4 + FONT.label + 6, size: at.size, anchor: 'middle' })] : [];
 
 export function barBoxes(l: BarLayout, xLabel?: string): Boxes {
   const texts = [
@@ -49,7 +49,7 @@ export function barBoxes(l: BarLayout, xLabel?: string): Boxes {
       textBox('bar value', row.valueText, { x: row.valueX, y: row.valueY, size: FONT.value, dy: MIDDLE }),
     ]),
     ...xTicks(l.axis.ticks, l.axis.x, l.axis.y),
-    ...xAxisLabel(xLabel, l.axis.labelX, l.axis.y),
+    ...xAxisLabel(xLabel, l.axis.label, l.axis.y),
   ];
   const marks = l.rows.map((row) => rect(`bar ${row.row.key}`, row.bar.x, row.bar.y, row.bar.width, row.bar.height));
   return { texts, marks };
@@ -60,7 +60,7 @@ export function lineBoxes(l: LineLayout, o: { xLabel?: string; yLabel?: string }
     ...legendTexts(l.legend),
     ...yTicks(l.y.ticks, l.y.scale, l.left),
     ...xTicks(l.x.ticks, l.x.scale, l.bottom),
-    ...xAxisLabel(o.xLabel, (l.left + l.right) / 2, l.bottom),
+    ...xAxisLabel(o.xLabel, l.xLabel, l.bottom),
     ...(o.yLabel ? [textBox('y label', o.yLabel, { x: 0, y: l.yLabelY, size: FONT.label })] : []),
     ...l.series.flatMap((s) => (s.end ? [textBox('end label', s.end.text, { x: s.end.labelX, y: s.end.y, size: FONT.value, dy: MIDDLE })] : [])),
   ];
@@ -73,7 +73,7 @@ export function scatterBoxes(l: ScatterLayout, o: { xLabel?: string; yLabel?: st
     ...legendTexts(l.legend),
     ...yTicks(l.y.ticks, l.y.scale, l.left),
     ...xTicks(l.x.ticks, l.x.scale, l.bottom),
-    ...xAxisLabel(o.xLabel, (l.left + l.right) / 2, l.bottom),
+    ...xAxisLabel(o.xLabel, l.xLabel, l.bottom),
     ...(o.yLabel ? [textBox('y label', o.yLabel, { x: 0, y: l.yLabelY, size: FONT.label })] : []),
     ...l.points.flatMap((p) =>
       p.label ? [textBox('point label', p.label.text, { x: p.label.x, y: p.label.y, size: FONT.tick, anchor: p.label.anchor, dy: p.label.dy === '0.8em' ? 0.8 : p.label.dy ? MIDDLE : 0 })] : [],
@@ -112,7 +112,7 @@ export function heatmapBoxes(l: HeatmapLayout): Boxes {
 
 export function tokenGridBoxes(l: TokenGridLayout): Boxes {
   const texts = [
-    ...l.blocks.map((b) => textBox('caption', b.caption.text, { x: b.caption.x, y: b.caption.y, size: FONT.label * 1.1, anchor: 'middle' })),
+    ...l.blocks.map((b) => textBox('caption', b.caption.text, { x: b.caption.x, y: b.caption.y, size: b.caption.size * 1.1, anchor: 'middle' })),
     ...l.steps.flatMap((s) => s.lines.map((ln) => textBox('step', ln.text, { x: ln.x, y: ln.y, size: FONT.tick - 1, anchor: s.wrapped ? 'middle' : 'start' }))),
     ...(l.legend
       ? [
@@ -145,8 +145,8 @@ export function pipelineBoxes(l: PipelineLayout): Boxes & { stageTexts: Array<{ 
       marks.push(box);
     } else if (m.kind === 'input') {
       marks.push(rect(`input ${m.input.key}`, m.box.x, m.box.y, m.box.w, m.box.h));
-      const inner = [textBox('input', m.input.label, { x: m.box.x + m.box.w / 2, y: m.box.y + m.box.h / 2 + (m.input.shape ? -3 : 4), size: FONT.label, anchor: 'middle' })];
-      if (m.input.shape) inner.push(textBox('input shape', formatShape(m.input.shape), { x: m.box.x + m.box.w / 2, y: m.box.y + m.box.h / 2 + 12, size: FONT.tick - 1, anchor: 'middle' }));
+      const inner = m.lines.map((line, li) => textBox('input', line, { x: m.box.x + m.box.w / 2, y: m.labelYs[li] ?? 0, size: m.labelSize, anchor: 'middle' }));
+      if (m.input.shape) inner.push(textBox('input shape', formatShape(m.input.shape), { x: m.box.x + m.box.w / 2, y: m.shapeY, size: FONT.tick - 1, anchor: 'middle' }));
       stageTexts.push({ box: rect(`input ${m.input.key}`, m.box.x, m.box.y, m.box.w, m.box.h), texts: inner });
       texts.push(...inner);
     }
