@@ -4,7 +4,7 @@
  */
 import { select, type Selection } from 'd3';
 import { z } from 'zod';
-import { formatValue, formatAuto, formatSpecSchema, type FormatSpec } from '../primitives/format';
+import { formatValue, type FormatSpec } from '../primitives/format';
 import type { RenderEnv } from './types';
 
 

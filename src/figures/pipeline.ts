@@ -70,8 +70,6 @@ export const pipelineOptsSchema = z
   .strict();
 export type PipelineOpts = z.infer<typeof pipelineOptsSchema>;
 
-type Input = PipelineData['inputs'][number];
-
 /** One stage: its box (dashed when absent, accented when highlighted), bold label and sub-labels. */
 function drawStage(g: G, mark: Extract<PipelineMark, { kind: 'stage' }>): void {
   const { stage, text: t, placed, box: o } = mark;
