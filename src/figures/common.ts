@@ -366,6 +366,49 @@ export function drawLegend(g: G, legend: LegendLayout): void {
 }
 
 /**
+ * The frame of an x–y chart (line, scatter): the legend above, the plot box from `left` to `right`
+ * and from `plotTop` to `bottom`, both axes, and where the axis labels go.
+ */
+export interface PlotLayout {
+  width: number;
+  height: number;
+  legend?: LegendLayout;
+  left: number;
+  right: number;
+  plotTop: number;
+  bottom: number;
+  /** Baseline of the y-axis label (above the plot). */
+  yLabelY: number;
+  xLabel: AxisLabelPlace;
+  x: AxisLayout;
+  y: AxisLayout;
+}
+
+/** Draws a plot's legend and both axes (grid lines first, so the marks drawn next sit on top). */
+export function drawPlotFrame(root: G, layout: PlotLayout, labels: { xLabel?: string; yLabel?: string }): void {
+  if (layout.legend) drawLegend(root, layout.legend);
+  const { left, right } = layout;
+  drawYAxis(root, layout.y.ticks, layout.y.scale, { x0: left, gridRight: right, label: labels.yLabel, labelY: layout.yLabelY });
+  drawXAxis(root, layout.x.ticks, layout.x.scale, { y: layout.bottom, gridTop: layout.plotTop, label: labels.xLabel, labelX: layout.xLabel.x, labelSize: layout.xLabel.size });
+}
+
+/** A value written in the middle of a cell at (x, y) of side `cell`, over its shade (see haloText). */
+export function drawCellValue(g: G, c: { x: number; y: number; cell: number; size: number; key: string; value: number; text: string; fill?: string }): void {
+  const text = g
+    .append('text')
+    .attr('class', 'fig-cell-value')
+    .attr('x', r(c.x + c.cell / 2))
+    .attr('y', r(c.y + c.cell / 2))
+    .attr('dy', '0.32em')
+    .attr('text-anchor', 'middle')
+    .attr('font-size', c.size)
+    .attr('data-key', c.key)
+    .attr('data-value', c.value)
+    .text(c.text);
+  haloText(text, c.fill);
+}
+
+/**
  * Text drawn over a shaded cell: --fg with a --bg halo (stroke painted under the fill), so its
  * contrast is that of --fg on --bg in every theme whatever the shade beneath. A light/dark text
  * switch cannot work here: the shade's colour is only known to CSS, and mid shades fail both ways.

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { formatShape, formatAuto, formatSpecSchema } from '../primitives/format';
-import { FONT, baseOptsShape, createRoot, finite, haloText, r, type G } from './common';
+import { FONT, baseOptsShape, createRoot, drawCellValue, finite, r, type G } from './common';
 import { layoutHeatmap, type HeatmapLayout, type ColourRampLayout } from './heatmap-layout';
 import type { FigureRenderer } from './types';
 
@@ -117,19 +117,7 @@ function drawCells(root: G, layout: HeatmapLayout): void {
       .attr('fill-opacity', r(c.opacity))
       .attr('data-key', key)
       .attr('data-value', c.value);
-    if (!layout.showValues) continue;
-    const text = marks
-      .append('text')
-      .attr('class', 'fig-cell-value')
-      .attr('x', r(c.x + cell / 2))
-      .attr('y', r(c.y + cell / 2))
-      .attr('dy', '0.32em')
-      .attr('text-anchor', 'middle')
-      .attr('font-size', layout.valueFont)
-      .attr('data-key', key)
-      .attr('data-value', c.value)
-      .text(c.text);
-    haloText(text);
+    if (layout.showValues) drawCellValue(marks, { x: c.x, y: c.y, cell, size: layout.valueFont, key, value: c.value, text: c.text });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { scaleLinear, scaleLog } from 'd3';
 import { formatValue, type FormatSpec } from '../primitives/format';
-import { FONT, placeAxisLabel, layoutLegend, logTicks, seriesColor, textWidth, type AxisLabelPlace, type AxisLayout, type LegendLayout, type Tick } from './common';
+import { FONT, placeAxisLabel, layoutLegend, logTicks, seriesColor, textWidth, type AxisLayout, type PlotLayout, type Tick } from './common';
 import type { LineData, LineOpts } from './line';
 
 type Series = LineData['series'][number];
@@ -18,20 +18,7 @@ export interface LineSeriesLayout {
   end?: { value: number; text: string; tickX1: number; tickX2: number; labelX: number; y: number };
 }
 
-export interface LineLayout {
-  width: number;
-  height: number;
-  legend?: LegendLayout;
-  /** The plot box: x from `left` to `right`, y from `plotTop` to `bottom`. */
-  left: number;
-  right: number;
-  plotTop: number;
-  bottom: number;
-  /** Baseline of the y-axis label (above the plot), and where the x-axis label goes. */
-  yLabelY: number;
-  xLabel: AxisLabelPlace;
-  x: AxisLayout;
-  y: AxisLayout;
+export interface LineLayout extends PlotLayout {
   series: LineSeriesLayout[];
 }
 

@@ -5,7 +5,7 @@
 import { line as d3line } from 'd3';
 import { z } from 'zod';
 import { formatInt, formatAuto, formatSpecSchema } from '../primitives/format';
-import { FONT, baseOptsShape, createRoot, drawLegend, drawXAxis, drawYAxis, finite, r, type G } from './common';
+import { FONT, baseOptsShape, createRoot, drawPlotFrame, finite, r, type G } from './common';
 import { layoutLine, type LineLayout, type LineSeriesLayout } from './line-layout';
 import type { FigureRenderer } from './types';
 
@@ -110,10 +110,7 @@ function drawEndLabel(g: G, layout: LineSeriesLayout, end: NonNullable<LineSerie
 
 /** Draws a laid-out line chart into `root`: legend, axes, then the series. */
 function drawLine(root: G, layout: LineLayout, opts: LineOpts): void {
-  if (layout.legend) drawLegend(root, layout.legend);
-  const { left, right } = layout;
-  drawYAxis(root, layout.y.ticks, layout.y.scale, { x0: left, gridRight: right, label: opts.yLabel, labelY: layout.yLabelY });
-  drawXAxis(root, layout.x.ticks, layout.x.scale, { y: layout.bottom, gridTop: layout.plotTop, label: opts.xLabel, labelX: layout.xLabel.x, labelSize: layout.xLabel.size });
+  drawPlotFrame(root, layout, opts);
   const marks = root.append('g').attr('class', 'fig-marks');
   for (const series of layout.series) drawSeries(marks, series, opts.showPoints);
 }

@@ -4,7 +4,7 @@
  */
 import { scaleLinear, scaleLog } from 'd3';
 import { formatValue, type FormatSpec } from '../primitives/format';
-import { FONT, placeAxisLabel, layoutLegend, logTicks, seriesColor, textWidth, type AxisLabelPlace, type AxisLayout, type LegendLayout, type Tick } from './common';
+import { FONT, placeAxisLabel, layoutLegend, logTicks, seriesColor, textWidth, type AxisLayout, type PlotLayout, type Tick } from './common';
 import type { ScatterData, ScatterOpts } from './scatter';
 
 type Point = ScatterData['points'][number];
@@ -29,19 +29,7 @@ export interface ScatterPointLayout {
   label?: PointLabelLayout;
 }
 
-export interface ScatterLayout {
-  width: number;
-  height: number;
-  legend?: LegendLayout;
-  left: number;
-  right: number;
-  plotTop: number;
-  bottom: number;
-  yLabelY: number;
-  /** Where the x-axis label goes. */
-  xLabel: AxisLabelPlace;
-  x: AxisLayout;
-  y: AxisLayout;
+export interface ScatterLayout extends PlotLayout {
   points: ScatterPointLayout[];
 }
 

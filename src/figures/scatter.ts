@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { formatInt, formatAuto, formatSpecSchema } from '../primitives/format';
-import { FONT, baseOptsShape, createRoot, drawLegend, drawXAxis, drawYAxis, finite, r, type G } from './common';
+import { FONT, baseOptsShape, createRoot, drawPlotFrame, finite, r, type G } from './common';
 import { layoutScatter, type ScatterLayout, type ScatterPointLayout } from './scatter-layout';
 import type { FigureRenderer } from './types';
 
@@ -77,10 +77,7 @@ function drawPoint(marks: G, p: ScatterPointLayout): void {
 
 /** Draws a laid-out scatter plot into `root`: legend, axes, then the points. */
 function drawScatter(root: G, layout: ScatterLayout, opts: ScatterOpts): void {
-  if (layout.legend) drawLegend(root, layout.legend);
-  const { left, right } = layout;
-  drawYAxis(root, layout.y.ticks, layout.y.scale, { x0: left, gridRight: right, label: opts.yLabel, labelY: layout.yLabelY });
-  drawXAxis(root, layout.x.ticks, layout.x.scale, { y: layout.bottom, gridTop: layout.plotTop, label: opts.xLabel, labelX: layout.xLabel.x, labelSize: layout.xLabel.size });
+  drawPlotFrame(root, layout, opts);
   const marks = root.append('g').attr('class', 'fig-marks');
   for (const point of layout.points) drawPoint(marks, point);
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { formatInt, formatShape, formatAuto, formatSpecSchema } from '../primitives/format';
-import { FONT, appendArrowhead, baseOptsShape, createRoot, finite, haloText, r, type G } from './common';
+import { FONT, appendArrowhead, baseOptsShape, createRoot, drawCellValue, finite, r, type G } from './common';
 import {
   layoutTokenGrid,
   type GridBlockLayout,
@@ -77,19 +77,7 @@ function drawCell(g: G, grid: Grid, c: GridCellLayout, cell: number, showValue: 
   // Dropped cells are emptied (background, dashed edge).
   if (c.state === 'dropped') rect.attr('fill', 'var(--bg)').attr('stroke', 'var(--rule)').attr('stroke-dasharray', cell >= 10 ? '3 2' : null);
   else rect.attr('fill-opacity', r(c.opacity));
-  if (!showValue) return;
-  const text = g
-    .append('text')
-    .attr('class', 'fig-cell-value')
-    .attr('x', r(c.x + cell / 2))
-    .attr('y', r(c.y + cell / 2))
-    .attr('dy', '0.32em')
-    .attr('text-anchor', 'middle')
-    .attr('font-size', FONT.value - 2)
-    .attr('data-key', key)
-    .attr('data-value', c.value)
-    .text(c.text);
-  haloText(text, c.state === 'dropped' ? 'var(--muted)' : 'var(--fg)');
+  if (showValue) drawCellValue(g, { x: c.x, y: c.y, cell, size: FONT.value - 2, key, value: c.value, text: c.text, fill: c.state === 'dropped' ? 'var(--muted)' : 'var(--fg)' });
 }
 
 /** One grid: caption, cells, kept outlines on top (so the selection reads where shading is faint), frame. */

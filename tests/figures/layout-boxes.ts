@@ -3,7 +3,7 @@
  * read from the pure layout functions without a DOM. The layout tests check these boxes stay
  * inside the viewBox and apart from each other.
  */
-import { FONT, textWidth, type LegendLayout } from '../../src/figures/common';
+import { FONT, textWidth, type LegendLayout, type PlotLayout } from '../../src/figures/common';
 import { BAR_LABEL_LINE, type BarLayout } from '../../src/figures/bar-layout';
 import type { HeatmapLayout } from '../../src/figures/heatmap-layout';
 import type { LineLayout } from '../../src/figures/line-layout';
@@ -55,13 +55,20 @@ export function barBoxes(l: BarLayout, xLabel?: string): Boxes {
   return { texts, marks };
 }
 
-export function lineBoxes(l: LineLayout, o: { xLabel?: string; yLabel?: string }): Boxes {
-  const texts = [
+/** The legend, both axes' ticks and the axis labels of an x–y chart. */
+function plotFrameTexts(l: PlotLayout, o: { xLabel?: string; yLabel?: string }): Rect[] {
+  return [
     ...legendTexts(l.legend),
     ...yTicks(l.y.ticks, l.y.scale, l.left),
     ...xTicks(l.x.ticks, l.x.scale, l.bottom),
     ...xAxisLabel(o.xLabel, l.xLabel, l.bottom),
     ...(o.yLabel ? [textBox('y label', o.yLabel, { x: 0, y: l.yLabelY, size: FONT.label })] : []),
+  ];
+}
+
+export function lineBoxes(l: LineLayout, o: { xLabel?: string; yLabel?: string }): Boxes {
+  const texts = [
+    ...plotFrameTexts(l, o),
     ...l.series.flatMap((s) => (s.end ? [textBox('end label', s.end.text, { x: s.end.labelX, y: s.end.y, size: FONT.value, dy: MIDDLE })] : [])),
   ];
   const marks = l.series.flatMap((s) => s.pixels.map(([x, y], k) => rect(`${s.series.key}[${k}]`, x, y, 0, 0)));
@@ -70,11 +77,7 @@ export function lineBoxes(l: LineLayout, o: { xLabel?: string; yLabel?: string }
 
 export function scatterBoxes(l: ScatterLayout, o: { xLabel?: string; yLabel?: string }): Boxes {
   const texts = [
-    ...legendTexts(l.legend),
-    ...yTicks(l.y.ticks, l.y.scale, l.left),
-    ...xTicks(l.x.ticks, l.x.scale, l.bottom),
-    ...xAxisLabel(o.xLabel, l.xLabel, l.bottom),
-    ...(o.yLabel ? [textBox('y label', o.yLabel, { x: 0, y: l.yLabelY, size: FONT.label })] : []),
+    ...plotFrameTexts(l, o),
     ...l.points.flatMap((p) =>
       p.label ? [textBox('point label', p.label.text, { x: p.label.x, y: p.label.y, size: FONT.tick, anchor: p.label.anchor, dy: p.label.dy === '0.8em' ? 0.8 : p.label.dy ? MIDDLE : 0 })] : [],
     ),
