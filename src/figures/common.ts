@@ -4,7 +4,7 @@
  */
 import { select, type Selection } from 'd3';
 import { z } from 'zod';
-import { formatValue, formatAuto, formatSpecSchema, type FormatSpec } from '../primitives/format';
+import { formatValue, type FormatSpec } from '../primitives/format';
 import type { RenderEnv } from './types';
 
 
@@ -82,6 +82,38 @@ export function wrapLabel(text: string, maxWidth: number, fontSize: number, maxL
   return lines;
 }
 
+/**
+ * The wrap with the fewest lines, from `minLines` up to `maxLines`, whose lines all fit `maxWidth`
+ * (wrapLabel puts whatever does not fit on its last line); the `maxLines` wrap when none fits.
+ * Equal to wrapLabel(text, maxWidth, fontSize, minLines) whenever that one fits.
+ */
+export function wrapToFit(text: string, maxWidth: number, fontSize: number, minLines: number, maxLines: number): string[] {
+  for (let n = minLines; n < maxLines; n += 1) {
+    const lines = wrapLabel(text, maxWidth, fontSize, n);
+    if (lines.every((l) => textWidth(l, fontSize) <= maxWidth)) return lines;
+  }
+  return wrapLabel(text, maxWidth, fontSize, maxLines);
+}
+
+/** An x-axis label's centre and font size. */
+export interface AxisLabelPlace {
+  x: number;
+  size: number;
+}
+
+/**
+ * Where to centre an x-axis label of `text`, and its size: at `centre` in the label font, moved just
+ * enough to stay inside [0, width]; shrunk (to at least 10) when it is wider than width less 8.
+ */
+export function placeAxisLabel(text: string | undefined, centre: number, width: number): AxisLabelPlace {
+  if (text === undefined) return { x: centre, size: FONT.label };
+  const full = textWidth(text, FONT.label);
+  const size = full > width - 8 ? Math.max(10, Math.floor((FONT.label * (width - 8)) / full)) : FONT.label;
+  const half = (full * size) / FONT.label / 2;
+  if (half * 2 >= width) return { x: width / 2, size };
+  return { x: Math.min(Math.max(centre, half), width - half), size };
+}
+
 /** Creates the root <svg> with viewBox, role, title and description. */
 export function createRoot(
   env: RenderEnv,
@@ -108,6 +140,26 @@ export function createRoot(
   return svg;
 }
 
+/**
+ * Adds the arrowhead marker `${id}-arrowhead` (for marker-end) to the root's <defs>. `orient` is
+ * 'auto-start-reverse' when arrows may also carry it at their start.
+ */
+export function appendArrowhead(svg: Svg, id: string, orient: 'auto' | 'auto-start-reverse'): void {
+  svg
+    .append('defs')
+    .append('marker')
+    .attr('id', `${id}-arrowhead`)
+    .attr('viewBox', '0 0 10 10')
+    .attr('refX', 9)
+    .attr('refY', 5)
+    .attr('markerWidth', 7)
+    .attr('markerHeight', 7)
+    .attr('orient', orient)
+    .append('path')
+    .attr('d', 'M0,0L10,5L0,10z')
+    .attr('fill', 'var(--muted)');
+}
+
 /** Rounds coordinates so the SVG text is short and stable across platforms. */
 export function r(v: number): number {
   return Math.round(v * 100) / 100;
@@ -116,6 +168,12 @@ export function r(v: number): number {
 export interface Tick {
   value: number;
   label: string;
+}
+
+/** One laid-out axis: its ticks and the scale from data to viewBox units. */
+export interface AxisLayout {
+  ticks: Tick[];
+  scale: (v: number) => number;
 }
 
 /** Log-scale ticks: powers of ten inside the domain (or 1-2-5 steps when the domain spans < 1 decade). */
@@ -143,7 +201,7 @@ export function drawXAxis(
   g: G,
   ticks: Tick[],
   x: (v: number) => number,
-  o: { y: number; gridTop: number; label?: string; labelX?: number },
+  o: { y: number; gridTop: number; label?: string; labelX?: number; labelSize?: number },
 ): void {
   const axis = g.append('g').attr('class', 'fig-axis fig-axis-x');
   for (const t of ticks) {
@@ -182,7 +240,7 @@ export function drawXAxis(
       .attr('x', r(o.labelX ?? 0))
       .attr('y', o.y + FONT.tick + 4 + FONT.label + 6)
       .attr('text-anchor', 'middle')
-      .attr('font-size', FONT.label)
+      .attr('font-size', o.labelSize ?? FONT.label)
       .attr('fill', 'var(--fg)')
       .text(o.label);
   }
@@ -231,31 +289,60 @@ export function drawYAxis(
   }
 }
 
+export interface LegendItem {
+  key: string;
+  label: string;
+  color: string;
+  dashed?: boolean;
+}
+
+/** A legend placed by layoutLegend: the group's origin, and each item's offset inside it. */
+export interface LegendLayout {
+  x: number;
+  y: number;
+  swatch: 'line' | 'square';
+  items: Array<LegendItem & { dx: number; dy: number; width: number }>;
+  /** Total height of the rows (0 for no items). */
+  height: number;
+}
+
+/** Height of one legend row. */
+export const LEGEND_ROW = FONT.label + 8;
+
 /**
- * A legend laid out left to right, wrapping into rows within `maxWidth`. Returns its height.
- * Swatches are short lines (for line charts) or squares.
+ * Lays a legend out left to right, wrapping into rows within `maxWidth`. Pure geometry: each item
+ * is a 22-unit swatch column plus its label plus 16 units of space. Swatches are short lines (for
+ * line charts) or squares.
  */
-export function drawLegend(
-  g: G,
-  items: Array<{ key: string; label: string; color: string; dashed?: boolean }>,
+export function layoutLegend(
+  items: LegendItem[],
   o: { x: number; y: number; maxWidth: number; swatch: 'line' | 'square' },
-): number {
-  const legend = g.append('g').attr('class', 'fig-legend').attr('transform', `translate(${r(o.x)},${r(o.y)})`);
-  const rowH = FONT.label + 8;
+): LegendLayout {
   let cx = 0;
   let row = 0;
-  for (const item of items) {
-    const w = 22 + textWidth(item.label, FONT.label) + 16;
-    if (cx > 0 && cx + w > o.maxWidth) {
+  const placed = items.map((item) => {
+    const width = 22 + textWidth(item.label, FONT.label) + 16;
+    if (cx > 0 && cx + width > o.maxWidth) {
       cx = 0;
       row += 1;
     }
-    const it = legend
+    const at = { ...item, dx: cx, dy: row * LEGEND_ROW, width };
+    cx += width;
+    return at;
+  });
+  return { x: o.x, y: o.y, swatch: o.swatch, items: placed, height: items.length === 0 ? 0 : (row + 1) * LEGEND_ROW };
+}
+
+/** Draws a legend placed by layoutLegend. */
+export function drawLegend(g: G, legend: LegendLayout): void {
+  const group = g.append('g').attr('class', 'fig-legend').attr('transform', `translate(${r(legend.x)},${r(legend.y)})`);
+  for (const item of legend.items) {
+    const it = group
       .append('g')
       .attr('class', 'fig-legend-item')
       .attr('data-key', item.key)
-      .attr('transform', `translate(${r(cx)},${row * rowH})`);
-    if (o.swatch === 'line') {
+      .attr('transform', `translate(${r(item.dx)},${item.dy})`);
+    if (legend.swatch === 'line') {
       const line = it
         .append('line')
         .attr('x1', 0)
@@ -275,9 +362,50 @@ export function drawLegend(
       .attr('font-size', FONT.label)
       .attr('fill', 'var(--fg)')
       .text(item.label);
-    cx += w;
   }
-  return items.length === 0 ? 0 : (row + 1) * rowH;
+}
+
+/**
+ * The frame of an x–y chart (line, scatter): the legend above, the plot box from `left` to `right`
+ * and from `plotTop` to `bottom`, both axes, and where the axis labels go.
+ */
+export interface PlotLayout {
+  width: number;
+  height: number;
+  legend?: LegendLayout;
+  left: number;
+  right: number;
+  plotTop: number;
+  bottom: number;
+  /** Baseline of the y-axis label (above the plot). */
+  yLabelY: number;
+  xLabel: AxisLabelPlace;
+  x: AxisLayout;
+  y: AxisLayout;
+}
+
+/** Draws a plot's legend and both axes (grid lines first, so the marks drawn next sit on top). */
+export function drawPlotFrame(root: G, layout: PlotLayout, labels: { xLabel?: string; yLabel?: string }): void {
+  if (layout.legend) drawLegend(root, layout.legend);
+  const { left, right } = layout;
+  drawYAxis(root, layout.y.ticks, layout.y.scale, { x0: left, gridRight: right, label: labels.yLabel, labelY: layout.yLabelY });
+  drawXAxis(root, layout.x.ticks, layout.x.scale, { y: layout.bottom, gridTop: layout.plotTop, label: labels.xLabel, labelX: layout.xLabel.x, labelSize: layout.xLabel.size });
+}
+
+/** A value written in the middle of a cell at (x, y) of side `cell`, over its shade (see haloText). */
+export function drawCellValue(g: G, c: { x: number; y: number; cell: number; size: number; key: string; value: number; text: string; fill?: string }): void {
+  const text = g
+    .append('text')
+    .attr('class', 'fig-cell-value')
+    .attr('x', r(c.x + c.cell / 2))
+    .attr('y', r(c.y + c.cell / 2))
+    .attr('dy', '0.32em')
+    .attr('text-anchor', 'middle')
+    .attr('font-size', c.size)
+    .attr('data-key', c.key)
+    .attr('data-value', c.value)
+    .text(c.text);
+  haloText(text, c.fill);
 }
 
 /**

@@ -2,24 +2,11 @@
  * Multi-series line chart with axes, a legend and an end label per series (the last value);
  * optional log y. Used for loss curves. Points are [x, y] pairs so long curves stay compact JSON.
  */
-import { line as d3line, scaleLinear, scaleLog } from 'd3';
+import { line as d3line } from 'd3';
 import { z } from 'zod';
-import { formatInt, formatAuto, formatSpecSchema, formatValue, type FormatSpec } from '../primitives/format';
-import {
-  FONT,
-  baseOptsShape,
-  createRoot,
-  drawLegend,
-  drawXAxis,
-  drawYAxis,
-  finite,
-  logTicks,
-  r,
-  seriesColor,
-  textWidth,
-  type G,
-  type Tick,
-} from './common';
+import { formatInt, formatAuto, formatSpecSchema } from '../primitives/format';
+import { FONT, baseOptsShape, createRoot, drawPlotFrame, finite, r, type G } from './common';
+import { layoutLine, type LineLayout, type LineSeriesLayout } from './line-layout';
 import type { FigureRenderer } from './types';
 
 const seriesSchema = z
@@ -30,23 +17,6 @@ const seriesSchema = z
     dashed: z.boolean().default(false),
   })
   .strict();
-
-
-/**
- * Tick values with their labels, keeping only ticks whose label is new: d3 may put ticks at 1.5
- * and 2 on a short axis, and an integer format would print "2" twice. An integer format also
- * keeps only integer positions, so a label never sits where its number is not.
- */
-function distinctTicks(values: readonly number[], format: FormatSpec): Tick[] {
-  const out: Tick[] = [];
-  for (const v of values) {
-    if (format.kind === 'int' && !Number.isInteger(v)) continue;
-    const label = formatValue(format, v);
-    if (out.some((t) => t.label === label)) continue;
-    out.push({ value: v, label });
-  }
-  return out;
-}
 
 export const lineDataSchema = z
   .object({ series: z.array(seriesSchema).min(1, 'needs at least one series').max(8) })
@@ -80,20 +50,69 @@ export const lineOptsSchema = z
   .strict();
 export type LineOpts = z.infer<typeof lineOptsSchema>;
 
-/** Pushes label positions apart so they are at least `gap` apart, keeping their order. */
-export function spreadLabels(ys: number[], gap: number, min: number, max: number): number[] {
-  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y || a.i - b.i);
-  const out = new Array<number>(ys.length);
-  let prev = -Infinity;
-  for (const item of order) {
-    const y = Math.max(item.y, prev + gap, min);
-    out[item.i] = y;
-    prev = y;
-  }
-  // If the stack ran past the bottom, shift it up.
-  const overflow = prev - max;
-  if (overflow > 0) for (let k = 0; k < out.length; k += 1) out[k] = Math.max(min, (out[k] ?? 0) - overflow);
-  return out;
+/** One series: its path, optional points, and the end label tied to the line by a short dash. */
+function drawSeries(marks: G, layout: LineSeriesLayout, showPoints: boolean): void {
+  const { series: s, colour } = layout;
+  const g = marks.append('g').attr('class', 'fig-series').attr('data-key', s.key);
+  const path = d3line<[number, number]>().digits(2);
+  const p = g
+    .append('path')
+    .attr('class', 'fig-line')
+    .attr('d', path(layout.pixels) ?? '')
+    .attr('fill', 'none')
+    .attr('stroke', colour)
+    .attr('stroke-width', 2)
+    .attr('stroke-linejoin', 'round')
+    .attr('data-key', s.key);
+  if (s.dashed) p.attr('stroke-dasharray', '6 4');
+  if (showPoints) drawPoints(g, layout);
+  if (layout.end) drawEndLabel(g, layout, layout.end);
+}
+
+/** A dot with data-value at every point. */
+function drawPoints(g: G, layout: LineSeriesLayout): void {
+  const { series: s, colour } = layout;
+  s.points.forEach((pt, k) => {
+    const [cx, cy] = layout.pixels[k] ?? [0, 0];
+    g.append('circle')
+      .attr('class', 'fig-point')
+      .attr('cx', r(cx))
+      .attr('cy', r(cy))
+      .attr('r', 3)
+      .attr('fill', colour)
+      .attr('data-key', `${s.key}[${k}]`)
+      .attr('data-x', pt[0])
+      .attr('data-value', pt[1]);
+  });
+}
+
+/** The last value, tied to its line by a short dash in the series colour (labels may be spread apart). */
+function drawEndLabel(g: G, layout: LineSeriesLayout, end: NonNullable<LineSeriesLayout['end']>): void {
+  g.append('line')
+    .attr('class', 'fig-end-tick')
+    .attr('x1', r(end.tickX1))
+    .attr('x2', r(end.tickX2))
+    .attr('y1', r(end.y))
+    .attr('y2', r(end.y))
+    .attr('stroke', layout.colour)
+    .attr('stroke-width', 2.5);
+  g.append('text')
+    .attr('class', 'fig-end-label')
+    .attr('x', r(end.labelX))
+    .attr('y', r(end.y))
+    .attr('dy', '0.32em')
+    .attr('font-size', FONT.value)
+    .attr('fill', 'var(--fg)')
+    .attr('data-key', `${layout.series.key}.last`)
+    .attr('data-value', end.value)
+    .text(end.text);
+}
+
+/** Draws a laid-out line chart into `root`: legend, axes, then the series. */
+function drawLine(root: G, layout: LineLayout, opts: LineOpts): void {
+  drawPlotFrame(root, layout, opts);
+  const marks = root.append('g').attr('class', 'fig-marks');
+  for (const series of layout.series) drawSeries(marks, series, opts.showPoints);
 }
 
 export const line: FigureRenderer<LineData, LineOpts> = {
@@ -102,124 +121,9 @@ export const line: FigureRenderer<LineData, LineOpts> = {
   optsSchema: lineOptsSchema,
 
   render(data, opts, env) {
-    const W = opts.width;
-    const H = opts.height;
-    const all = data.series.flatMap((s) => s.points);
-    if (opts.logY) {
-      data.series.forEach((s, i) => {
-        const k = s.points.findIndex((p) => p[1] <= 0);
-        if (k >= 0) throw new Error(`line "${opts.id}": opts.logY needs data.series[${i}].points[${k}][1] > 0`);
-      });
-    }
-    const xs = all.map((p) => p[0]);
-    const ys = all.map((p) => p[1]);
-    const xMin = Math.min(...xs);
-    const xMax = Math.max(...xs);
-    const yTickFormat = opts.yTickFormat ?? opts.yFormat;
-
-    let yScale: (v: number) => number;
-    let yTicks: Tick[];
-    const [yLo, yHi] = opts.yDomain ?? [Math.min(...ys), Math.max(...ys)];
-    // Vertical layout first (depends only on the legend, which depends on the width).
-    const svg = createRoot(env, { id: opts.id, width: W, height: H, title: opts.title, description: line.describe(data), kind: 'line' });
-    const root = svg.append('g') as unknown as G;
-    let top = 8;
-    if (data.series.length >= 2) {
-      top += drawLegend(
-        root,
-        data.series.map((s, i) => ({ key: s.key, label: s.label, color: seriesColor(i), dashed: s.dashed })),
-        { x: 4, y: top + 8, maxWidth: W - 8, swatch: 'line' },
-      );
-      top += 6;
-    }
-    if (opts.yLabel) top += FONT.label + 8;
-    const bottom = H - (FONT.tick + 10) - (opts.xLabel ? FONT.label + 10 : 0);
-    const plotTop = top + 6;
-
-    if (opts.logY) {
-      const lo = 10 ** Math.floor(Math.log10(Math.max(yLo, Number.MIN_VALUE)));
-      const hi = 10 ** Math.ceil(Math.log10(yHi));
-      const s = scaleLog().domain([lo, hi]).range([bottom, plotTop]);
-      yScale = (v) => s(v);
-      yTicks = logTicks(lo, hi, yTickFormat);
-    } else {
-      const pad = yLo === yHi ? Math.max(Math.abs(yLo) * 0.1, 1) : 0;
-      const s = scaleLinear().domain([yLo - pad, yHi + pad]).nice(5).range([bottom, plotTop]);
-      yScale = (v) => s(v);
-      yTicks = distinctTicks(s.ticks(5), yTickFormat);
-    }
-
-    const left = Math.ceil(Math.max(...yTicks.map((t) => textWidth(t.label, FONT.tick)))) + 12;
-    const endTexts = data.series.map((s) => formatValue(opts.yFormat, s.points[s.points.length - 1]?.[1] ?? 0));
-    const right = W - Math.ceil(Math.max(...endTexts.map((t) => textWidth(t, FONT.value)))) - 22;
-    const xPad = xMin === xMax ? 1 : 0;
-    const xs1 = scaleLinear().domain([xMin - xPad, xMax + xPad]).nice(6).range([left, right]);
-    const xScale = (v: number): number => xs1(v);
-    const xTicks = distinctTicks(xs1.ticks(Math.max(3, Math.floor((right - left) / 80))), opts.xFormat);
-
-    drawYAxis(root, yTicks, yScale, { x0: left, gridRight: right, label: opts.yLabel, labelY: top - 6 });
-    drawXAxis(root, xTicks, xScale, { y: bottom, gridTop: plotTop, label: opts.xLabel, labelX: (left + right) / 2 });
-
-    const marks = root.append('g').attr('class', 'fig-marks');
-    const path = d3line<[number, number]>()
-      .x((p) => xScale(p[0]))
-      .y((p) => yScale(p[1]))
-      .digits(2);
-    const endYs = spreadLabels(
-      data.series.map((s) => yScale(s.points[s.points.length - 1]?.[1] ?? 0)),
-      FONT.value + 2,
-      plotTop,
-      bottom,
-    );
-    data.series.forEach((s, i) => {
-      const color = seriesColor(i);
-      const g = marks.append('g').attr('class', 'fig-series').attr('data-key', s.key);
-      const p = g
-        .append('path')
-        .attr('class', 'fig-line')
-        .attr('d', path(s.points) ?? '')
-        .attr('fill', 'none')
-        .attr('stroke', color)
-        .attr('stroke-width', 2)
-        .attr('stroke-linejoin', 'round')
-        .attr('data-key', s.key);
-      if (s.dashed) p.attr('stroke-dasharray', '6 4');
-      if (opts.showPoints) {
-        s.points.forEach((pt, k) => {
-          g.append('circle')
-            .attr('class', 'fig-point')
-            .attr('cx', r(xScale(pt[0])))
-            .attr('cy', r(yScale(pt[1])))
-            .attr('r', 3)
-            .attr('fill', color)
-            .attr('data-key', `${s.key}[${k}]`)
-            .attr('data-x', pt[0])
-            .attr('data-value', pt[1]);
-        });
-      }
-      const last = s.points[s.points.length - 1];
-      if (last) {
-        // A short dash in the series colour ties the label to its line when labels are spread apart.
-        g.append('line')
-          .attr('class', 'fig-end-tick')
-          .attr('x1', r(xScale(last[0]) + 4))
-          .attr('x2', r(xScale(last[0]) + 12))
-          .attr('y1', r(endYs[i] ?? 0))
-          .attr('y2', r(endYs[i] ?? 0))
-          .attr('stroke', color)
-          .attr('stroke-width', 2.5);
-        g.append('text')
-          .attr('class', 'fig-end-label')
-          .attr('x', r(xScale(last[0]) + 15))
-          .attr('y', r(endYs[i] ?? 0))
-          .attr('dy', '0.32em')
-          .attr('font-size', FONT.value)
-          .attr('fill', 'var(--fg)')
-          .attr('data-key', `${s.key}.last`)
-          .attr('data-value', last[1])
-          .text(endTexts[i] ?? '');
-      }
-    });
+    const layout = layoutLine(data, opts);
+    const svg = createRoot(env, { id: opts.id, width: layout.width, height: layout.height, title: opts.title, description: line.describe(data), kind: 'line' });
+    drawLine(svg.append('g') as unknown as G, layout, opts);
     return svg.node() as SVGSVGElement;
   },
 

@@ -9,17 +9,9 @@
  * `data-value`, which always holds a single number.
  */
 import { z } from 'zod';
-import { formatShape, formatSpecSchema, formatValue } from '../primitives/format';
-import {
-  FONT,
-  baseOptsShape,
-  createRoot,
-  finite,
-  r,
-  textWidth,
-  wrapLabel,
-  type G,
-} from './common';
+import { formatShape, formatSpecSchema } from '../primitives/format';
+import { FONT, appendArrowhead, baseOptsShape, createRoot, finite, r, type G } from './common';
+import { layoutPipeline, type PipelineLayout, type PipelineMark } from './pipeline-layout';
 import type { FigureRenderer } from './types';
 
 const shapeSchema = z.array(z.number().int().positive()).min(1).max(5);
@@ -78,67 +70,15 @@ export const pipelineOptsSchema = z
   .strict();
 export type PipelineOpts = z.infer<typeof pipelineOptsSchema>;
 
-type Stage = PipelineData['stages'][number];
-type Input = PipelineData['inputs'][number];
-
-const LINE = FONT.label + 3;
-const SUB = FONT.tick + 4;
-
-interface SubText {
-  lines: string[];
-  /** Font size, reduced (to at least 9) when a single word is wider than the box. */
-  size: number;
-  key: string;
-  value?: number;
-  shape?: number[];
-}
-
-interface BoxText {
-  lines: string[];
-  subs: SubText[];
-}
-
-function subText(text: string, innerWidth: number, key: string, wrap: boolean): Omit<SubText, 'value' | 'shape'> {
-  const lines = wrap ? wrapLabel(text, innerWidth, FONT.tick, 2) : [text];
-  const widest = Math.max(...lines.map((l) => textWidth(l, FONT.tick)));
-  const size = widest > innerWidth ? Math.max(9, Math.floor((FONT.tick * innerWidth) / widest)) : FONT.tick;
-  return { lines, size, key };
-}
-
-function boxText(stage: Stage, innerWidth: number, opts: PipelineOpts): BoxText {
-  const subs: SubText[] = [];
-  if (stage.note) subs.push(subText(stage.note, innerWidth, `${stage.key}.note`, true));
-  if (stage.shape) subs.push({ ...subText(formatShape(stage.shape), innerWidth, `${stage.key}.shape`, false), shape: stage.shape });
-  if (stage.params !== undefined) {
-    const text = formatValue(opts.paramsFormat, stage.params);
-    subs.push({ ...subText(text, innerWidth, `${stage.key}.params`, false), value: stage.params });
-  }
-  if (stage.absent) subs.push(subText('absent', innerWidth, `${stage.key}.absent`, false));
-  // Labels are bold (≈ 10 % wider than the estimate) unless the stage is absent.
-  return { lines: wrapLabel(stage.label, stage.absent ? innerWidth : innerWidth / 1.1, FONT.label, 3), subs };
-}
-
-function subLines(t: BoxText): number {
-  return t.subs.reduce((a, sub) => a + sub.lines.length, 0);
-}
-
-function boxHeight(t: BoxText): number {
-  return 14 + t.lines.length * LINE + subLines(t) * SUB + 8;
-}
-
-function drawBox(g: G, stage: Stage, t: BoxText, o: { x: number; y: number; w: number; h: number }): void {
+/** One stage: its box (dashed when absent, accented when highlighted), bold label and sub-labels. */
+function drawStage(g: G, mark: Extract<PipelineMark, { kind: 'stage' }>): void {
+  const { stage, text: t, placed, box: o } = mark;
   const box = g
     .append('g')
     .attr('class', `fig-stage${stage.highlight ? ' is-highlight' : ''}${stage.absent ? ' is-absent' : ''}`)
     .attr('data-key', stage.key)
     .attr('data-role', stage.role);
-  const rect = box
-    .append('rect')
-    .attr('x', r(o.x))
-    .attr('y', r(o.y))
-    .attr('width', r(o.w))
-    .attr('height', r(o.h))
-    .attr('rx', 6);
+  const rect = box.append('rect').attr('x', r(o.x)).attr('y', r(o.y)).attr('width', r(o.w)).attr('height', r(o.h)).attr('rx', 6);
   if (stage.absent) {
     rect.attr('fill', 'none').attr('stroke', 'var(--muted)').attr('stroke-dasharray', '5 4').attr('stroke-width', 1.5);
   } else if (stage.highlight) {
@@ -146,9 +86,6 @@ function drawBox(g: G, stage: Stage, t: BoxText, o: { x: number; y: number; w: n
   } else {
     rect.attr('fill', 'var(--bg-soft)').attr('stroke', 'var(--muted)').attr('stroke-width', 1);
   }
-  const cx = o.x + o.w / 2;
-  const blockH = t.lines.length * LINE + subLines(t) * SUB;
-  let y = o.y + (o.h - blockH) / 2 + FONT.label - 2;
   const label = box
     .append('text')
     .attr('class', 'fig-stage-label')
@@ -158,10 +95,9 @@ function drawBox(g: G, stage: Stage, t: BoxText, o: { x: number; y: number; w: n
     .attr('fill', stage.absent ? 'var(--muted)' : 'var(--fg)');
   // Later lines start with a space so the text content reads as words (tspans do not add spaces).
   t.lines.forEach((line, li) => {
-    label.append('tspan').attr('x', r(cx)).attr('y', r(y)).text(li === 0 ? line : ` ${line}`);
-    y += LINE;
+    label.append('tspan').attr('x', r(placed.cx)).attr('y', r(placed.labelYs[li] ?? 0)).text(li === 0 ? line : ` ${line}`);
   });
-  for (const sub of t.subs) {
+  t.subs.forEach((sub, si) => {
     const text = box
       .append('text')
       .attr('class', 'fig-stage-sub')
@@ -170,31 +106,32 @@ function drawBox(g: G, stage: Stage, t: BoxText, o: { x: number; y: number; w: n
       .attr('fill', 'var(--muted)')
       .attr('data-key', sub.key);
     sub.lines.forEach((line, li) => {
-      text.append('tspan').attr('x', r(cx)).attr('y', r(y + 1)).text(li === 0 ? line : ` ${line}`);
-      y += SUB;
+      text.append('tspan').attr('x', r(placed.cx)).attr('y', r(placed.subYs[si]?.[li] ?? 0)).text(li === 0 ? line : ` ${line}`);
     });
     if (sub.value !== undefined) text.attr('data-value', sub.value);
     if (sub.shape) text.attr('data-shape', sub.shape.join(','));
     if (sub.key.endsWith('.absent')) text.attr('font-style', 'italic');
-  }
+  });
 }
 
-function drawArrow(g: G, id: string, from: [number, number], to: [number, number], dashed: boolean, key: string): void {
+function drawArrow(g: G, id: string, mark: Extract<PipelineMark, { kind: 'arrow' }>): void {
   const line = g
     .append('line')
     .attr('class', 'fig-arrow')
-    .attr('data-key', key)
-    .attr('x1', r(from[0]))
-    .attr('y1', r(from[1]))
-    .attr('x2', r(to[0]))
-    .attr('y2', r(to[1]))
+    .attr('data-key', mark.key)
+    .attr('x1', r(mark.from[0]))
+    .attr('y1', r(mark.from[1]))
+    .attr('x2', r(mark.to[0]))
+    .attr('y2', r(mark.to[1]))
     .attr('stroke', 'var(--muted)')
     .attr('stroke-width', 1.5)
     .attr('marker-end', `url(#${id}-arrowhead)`);
-  if (dashed) line.attr('stroke-dasharray', '4 3');
+  if (mark.dashed) line.attr('stroke-dasharray', '4 3');
 }
 
-function drawInput(g: G, input: Input, o: { x: number; y: number; w: number; h: number }): void {
+/** A side input: a pill with its label and, when given, its shape. */
+function drawInput(g: G, mark: Extract<PipelineMark, { kind: 'input' }>): void {
+  const { input, box: o } = mark;
   const box = g.append('g').attr('class', 'fig-input').attr('data-key', input.key);
   box
     .append('rect')
@@ -206,20 +143,17 @@ function drawInput(g: G, input: Input, o: { x: number; y: number; w: number; h: 
     .attr('fill', 'var(--bg)')
     .attr('stroke', 'var(--muted)');
   const cx = o.x + o.w / 2;
-  const hasShape = input.shape !== undefined;
-  box
-    .append('text')
-    .attr('x', r(cx))
-    .attr('y', r(o.y + o.h / 2 + (hasShape ? -3 : 4)))
-    .attr('text-anchor', 'middle')
-    .attr('font-size', FONT.label)
-    .attr('fill', 'var(--fg)')
-    .text(input.label);
+  const single = mark.lines.length === 1;
+  const label = box.append('text');
+  if (single) label.attr('x', r(cx)).attr('y', r(mark.labelYs[0] ?? 0));
+  label.attr('text-anchor', 'middle').attr('font-size', mark.labelSize).attr('fill', 'var(--fg)');
+  if (single) label.text(input.label);
+  else mark.lines.forEach((line, li) => label.append('tspan').attr('x', r(cx)).attr('y', r(mark.labelYs[li] ?? 0)).text(li === 0 ? line : ` ${line}`));
   if (input.shape) {
     box
       .append('text')
       .attr('x', r(cx))
-      .attr('y', r(o.y + o.h / 2 + 12))
+      .attr('y', r(mark.shapeY))
       .attr('text-anchor', 'middle')
       .attr('font-size', FONT.tick - 1)
       .attr('fill', 'var(--muted)')
@@ -229,94 +163,25 @@ function drawInput(g: G, input: Input, o: { x: number; y: number; w: number; h: 
   }
 }
 
+/** Draws the laid-out marks in paint order. */
+function drawPipeline(root: G, id: string, layout: PipelineLayout): void {
+  for (const mark of layout.marks) {
+    if (mark.kind === 'stage') drawStage(root, mark);
+    else if (mark.kind === 'input') drawInput(root, mark);
+    else drawArrow(root, id, mark);
+  }
+}
+
 export const pipeline: FigureRenderer<PipelineData, PipelineOpts> = {
   id: 'pipeline',
   dataSchema: pipelineDataSchema,
   optsSchema: pipelineOptsSchema,
 
   render(data, opts, env) {
-    const W = opts.width;
-    const n = data.stages.length;
-    const pad = 6;
-    const svg = createRoot(env, {
-      id: opts.id,
-      width: W,
-      height: 10,
-      title: opts.title,
-      description: pipeline.describe(data),
-      kind: 'pipeline',
-    });
-    svg
-      .append('defs')
-      .append('marker')
-      .attr('id', `${opts.id}-arrowhead`)
-      .attr('viewBox', '0 0 10 10')
-      .attr('refX', 9)
-      .attr('refY', 5)
-      .attr('markerWidth', 7)
-      .attr('markerHeight', 7)
-      .attr('orient', 'auto-start-reverse')
-      .append('path')
-      .attr('d', 'M0,0L10,5L0,10z')
-      .attr('fill', 'var(--muted)');
-    const root = svg.append('g') as unknown as G;
-    const inputsFor = (key: string): Input[] => data.inputs.filter((input) => input.to === key);
-    const inputH = 38;
-    let height: number;
-
-    if (opts.layout === 'horizontal') {
-      const gap = 26;
-      const boxW = (W - 2 * pad - (n - 1) * gap) / n;
-      const texts = data.stages.map((s) => boxText(s, boxW - 12, opts));
-      const boxH = Math.max(...texts.map(boxHeight));
-      const hasInputs = data.inputs.length > 0;
-      const top = pad + (hasInputs ? inputH + 26 : 0);
-      data.stages.forEach((stage, i) => {
-        const x = pad + i * (boxW + gap);
-        const t = texts[i];
-        if (!t) return;
-        drawBox(root, stage, t, { x, y: top, w: boxW, h: boxH });
-        const next = data.stages[i + 1];
-        if (next) {
-          drawArrow(root, opts.id, [x + boxW + 2, top + boxH / 2], [x + boxW + gap - 2, top + boxH / 2], stage.absent || next.absent, `${stage.key}->${next.key}`);
-        }
-        const ins = inputsFor(stage.key);
-        ins.forEach((input, k) => {
-          const w = boxW / ins.length - (ins.length > 1 ? 4 : 0);
-          const ix = x + k * (w + 4);
-          drawInput(root, input, { x: ix, y: pad, w, h: inputH });
-          drawArrow(root, opts.id, [ix + w / 2, pad + inputH + 2], [ix + w / 2, top - 2], stage.absent, `${input.key}->${stage.key}`);
-        });
-      });
-      height = top + boxH + pad;
-    } else {
-      const gap = 28;
-      const hasInputs = data.inputs.length > 0;
-      const boxW = hasInputs ? Math.min(W * 0.58, 320) : Math.min(W - 2 * pad, 320);
-      const x = hasInputs ? pad : (W - boxW) / 2;
-      const texts = data.stages.map((s) => boxText(s, boxW - 16, opts));
-      let y = pad;
-      data.stages.forEach((stage, i) => {
-        const t = texts[i];
-        if (!t) return;
-        const h = boxHeight(t);
-        drawBox(root, stage, t, { x, y, w: boxW, h });
-        const ins = inputsFor(stage.key);
-        const inW = W - pad - (x + boxW + 30);
-        ins.forEach((input, k) => {
-          const iy = y + (h - ins.length * (inputH + 4)) / 2 + k * (inputH + 4);
-          drawInput(root, input, { x: x + boxW + 30, y: iy, w: inW, h: inputH });
-          drawArrow(root, opts.id, [x + boxW + 28, iy + inputH / 2], [x + boxW + 2, iy + inputH / 2], stage.absent, `${input.key}->${stage.key}`);
-        });
-        const next = data.stages[i + 1];
-        if (next) {
-          drawArrow(root, opts.id, [x + boxW / 2, y + h + 2], [x + boxW / 2, y + h + gap - 2], stage.absent || next.absent, `${stage.key}->${next.key}`);
-        }
-        y += h + gap;
-      });
-      height = y - gap + pad;
-    }
-    svg.attr('viewBox', `0 0 ${W} ${Math.ceil(height)}`).attr('data-height', Math.ceil(height));
+    const layout = layoutPipeline(data, opts);
+    const svg = createRoot(env, { id: opts.id, width: layout.width, height: layout.height, title: opts.title, description: pipeline.describe(data), kind: 'pipeline' });
+    appendArrowhead(svg, opts.id, 'auto-start-reverse');
+    drawPipeline(svg.append('g') as unknown as G, opts.id, layout);
     return svg.node() as SVGSVGElement;
   },
 

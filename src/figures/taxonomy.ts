@@ -10,8 +10,9 @@
 import { select } from 'd3';
 import { z } from 'zod';
 import { formatInt } from '../primitives/format';
-import { FONT, SVG_NS, baseOptsShape, r, seriesColor, textWidth, type G } from './common';
-import type { FigureRenderer } from './types';
+import { FONT, SVG_NS, baseOptsShape, r, seriesColor, type G, type Svg } from './common';
+import { NOTE_Y, buildTree, layoutTaxonomy, type Placed, type TaxonomyLayout } from './taxonomy-layout';
+import type { FigureRenderer, RenderEnv } from './types';
 
 const linkSchema = z
   .object({
@@ -61,7 +62,6 @@ export const taxonomyDataSchema = z
     });
   });
 export type TaxonomyData = z.infer<typeof taxonomyDataSchema>;
-type Node = TaxonomyData['nodes'][number];
 
 export const taxonomyOptsSchema = z
   .object({
@@ -73,70 +73,8 @@ export const taxonomyOptsSchema = z
   .strict();
 export type TaxonomyOpts = z.infer<typeof taxonomyOptsSchema>;
 
-interface Placed {
-  node: Node;
-  depth: number;
-  x: number;
-  y: number;
-  branch: number;
-  children: Placed[];
-}
-
-const ROW = 50; // vertical space per leaf (two text lines + links)
-const PAD = 12;
-
-function build(data: TaxonomyData): Placed {
-  const byKey = new Map<string, Placed>();
-  let root: Placed | undefined;
-  for (const node of data.nodes) {
-    const parent = node.parent === null ? undefined : byKey.get(node.parent);
-    const depth = parent ? parent.depth + 1 : 0;
-    const branch = node.branch ?? parent?.branch ?? 0;
-    const placed: Placed = { node, depth, x: 0, y: 0, branch, children: [] };
-    byKey.set(node.key, placed);
-    if (parent) parent.children.push(placed);
-    else root = placed;
-  }
-  if (!root) throw new Error('taxonomy: no root');
-  return root;
-}
-
-function walk(p: Placed, f: (p: Placed) => void): void {
-  f(p);
-  for (const c of p.children) walk(c, f);
-}
-
-/** Leaves get consecutive rows; a parent sits at the middle of its children (tidy-tree, one pass). */
-function layoutTree(root: Placed, colX: (depth: number) => number): number {
-  let row = 0;
-  const place = (p: Placed): void => {
-    p.x = colX(p.depth);
-    if (p.children.length === 0) {
-      p.y = PAD + row * ROW + ROW / 2;
-      row += 1;
-      return;
-    }
-    for (const c of p.children) place(c);
-    const first = p.children[0];
-    const last = p.children[p.children.length - 1];
-    p.y = first && last ? (first.y + last.y) / 2 : PAD + row * ROW;
-  };
-  place(root);
-  return PAD * 2 + row * ROW;
-}
-
-/** One row per node, indented by depth (the narrow variant). */
-function layoutIndent(root: Placed, indent: number): number {
-  let row = 0;
-  walk(root, (p) => {
-    p.x = PAD + p.depth * indent;
-    p.y = PAD + row * ROW + ROW / 2;
-    row += 1;
-  });
-  return PAD * 2 + row * ROW;
-}
-
-function drawNode(g: G, p: Placed, id: string, maxLabel: number): void {
+/** One node: its dot, bold label with the count, and for a leaf its note and links. */
+function drawNode(g: G, p: Placed, id: string): void {
   const color = p.depth === 0 ? 'var(--fg)' : seriesColor(p.branch);
   const node = g
     .append('g')
@@ -171,17 +109,41 @@ function drawNode(g: G, p: Placed, id: string, maxLabel: number): void {
       .text(` (${formatInt(p.node.count)})`);
   }
   if (!leaf) return;
-  let y = 9;
-  if (p.node.note) {
-    node.append('text').attr('x', 9).attr('y', y).attr('font-size', FONT.tick - 1).attr('fill', 'var(--muted)').text(p.node.note);
-    y += 14;
-  }
-  let x = 9;
-  for (const link of p.node.links) {
+  if (p.node.note) node.append('text').attr('x', 9).attr('y', NOTE_Y).attr('font-size', FONT.tick - 1).attr('fill', 'var(--muted)').text(p.node.note);
+  p.node.links.forEach((link, k) => {
     const a = node.append('a').attr('href', link.href).attr('class', 'tax-link');
-    a.append('text').attr('x', r(x)).attr('y', y).attr('font-size', FONT.tick - 1).attr('fill', 'var(--accent)').attr('text-decoration', 'underline').text(link.label);
-    x += Math.min(maxLabel, textWidth(link.label, FONT.tick - 1)) + 12;
-  }
+    a.append('text').attr('x', r(p.linkXs[k] ?? 0)).attr('y', p.linkY).attr('font-size', FONT.tick - 1).attr('fill', 'var(--accent)').attr('text-decoration', 'underline').text(link.label);
+  });
+}
+
+/**
+ * The root <svg>. Unlike createRoot it is role="group", not role="img": the leaves' links must stay
+ * reachable by keyboard and screen readers.
+ */
+function createGroupRoot(env: RenderEnv, o: { id: string; width: number; height: number; title: string; description: string }): Svg {
+  const svgEl = env.document.createElementNS(SVG_NS, 'svg') as unknown as SVGSVGElement;
+  const svg = select(svgEl);
+  svg
+    .attr('id', `${o.id}-svg`)
+    .attr('class', 'fig-svg fig-taxonomy')
+    .attr('viewBox', `0 0 ${o.width} ${o.height}`)
+    .attr('width', '100%')
+    .attr('preserveAspectRatio', 'xMidYMid meet')
+    .attr('role', 'group')
+    .attr('aria-labelledby', `${o.id}-title`)
+    .attr('aria-describedby', `${o.id}-desc`)
+    .attr('data-width', o.width)
+    .attr('data-height', o.height)
+    .attr('font-family', 'var(--font-ui, system-ui, sans-serif)');
+  svg.append('title').attr('id', `${o.id}-title`).text(o.title);
+  svg.append('desc').attr('id', `${o.id}-desc`).text(o.description);
+  return svg;
+}
+
+function drawTaxonomy(g: G, layout: TaxonomyLayout, id: string): void {
+  const edges = g.append('g').attr('class', 'tax-edges').attr('fill', 'none').attr('stroke', 'var(--rule)').attr('stroke-width', 1.5);
+  for (const edge of layout.edges) edges.append('path').attr('d', edge.d).attr('stroke-dasharray', edge.dashed ? '4 3' : null);
+  for (const p of layout.nodes) drawNode(g, p, id);
 }
 
 export const taxonomy: FigureRenderer<TaxonomyData, TaxonomyOpts> = {
@@ -189,57 +151,16 @@ export const taxonomy: FigureRenderer<TaxonomyData, TaxonomyOpts> = {
   dataSchema: taxonomyDataSchema,
   optsSchema: taxonomyOptsSchema,
   render(data, opts, env) {
-    const root = build(data);
-    let depthMax = 0;
-    walk(root, (p) => {
-      depthMax = Math.max(depthMax, p.depth);
-    });
-    const W = opts.width;
-    let H: number;
-    if (opts.layout === 'tree') {
-      // Columns: the leaves' column gets the remaining width for their two-line labels and links.
-      const inner = [145, 165, 190];
-      const colX = (d: number): number => PAD + inner.slice(0, d).reduce((a, b) => a + b, 0) * Math.min(1, (W - 320) / 450);
-      H = layoutTree(root, colX);
-    } else {
-      H = layoutIndent(root, 18);
-    }
-    const svgEl = env.document.createElementNS(SVG_NS, 'svg') as unknown as SVGSVGElement;
-    const svg = select(svgEl);
-    svg
-      .attr('id', `${opts.id}-svg`)
-      .attr('class', 'fig-svg fig-taxonomy')
-      .attr('viewBox', `0 0 ${W} ${Math.round(H)}`)
-      .attr('width', '100%')
-      .attr('preserveAspectRatio', 'xMidYMid meet')
-      .attr('role', 'group')
-      .attr('aria-labelledby', `${opts.id}-title`)
-      .attr('aria-describedby', `${opts.id}-desc`)
-      .attr('data-width', W)
-      .attr('data-height', Math.round(H))
-      .attr('font-family', 'var(--font-ui, system-ui, sans-serif)');
-    svg.append('title').attr('id', `${opts.id}-title`).text(opts.title);
-    svg.append('desc').attr('id', `${opts.id}-desc`).text(taxonomy.describe(data));
-    const g = svg.append('g') as unknown as G;
-    const edges = g.append('g').attr('class', 'tax-edges').attr('fill', 'none').attr('stroke', 'var(--rule)').attr('stroke-width', 1.5);
-    walk(root, (p) => {
-      for (const c of p.children) {
-        const d =
-          opts.layout === 'tree'
-            ? `M${r(p.x)},${r(p.y)} C${r((p.x + c.x) / 2)},${r(p.y)} ${r((p.x + c.x) / 2)},${r(c.y)} ${r(c.x)},${r(c.y)}`
-            : `M${r(p.x)},${r(p.y)} V${r(c.y)} H${r(c.x)}`;
-        edges.append('path').attr('d', d).attr('stroke-dasharray', c.node.dashed ? '4 3' : null);
-      }
-    });
-    const maxLabel = W - 40;
-    walk(root, (p) => drawNode(g, p, opts.id, maxLabel));
-    return svgEl;
+    const layout = layoutTaxonomy(data, opts);
+    const svg = createGroupRoot(env, { id: opts.id, width: layout.width, height: layout.height, title: opts.title, description: taxonomy.describe(data) });
+    drawTaxonomy(svg.append('g') as unknown as G, layout, opts.id);
+    return svg.node() as SVGSVGElement;
   },
   toRows(data) {
     return data.nodes.map((n) => ({ key: n.key, label: n.label, parent: n.parent ?? '', count: n.count ?? '', note: n.note ?? '' }));
   },
   describe(data) {
-    const root = build(data);
+    const root = buildTree(data);
     const parts = root.children.map((side) => `${side.node.label}: ${side.children.map((c) => (c.children.length > 0 ? `${c.node.label} (${c.children.map((l) => l.node.label).join(', ')})` : c.node.label)).join('; ')}`);
     return `A tree of projector types. ${parts.join('. ')}.`;
   },

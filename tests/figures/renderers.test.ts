@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { formatCount, formatFixed, formatInt, formatShape, formatValue } from '../../src/primitives/format';
 import { figureKinds, getRenderer, parseFigure } from '../../src/figures/registry';
 import { renderToString } from '../../src/figures/server';
-import { spreadLabels } from '../../src/figures/line';
-import { heatmapDomain } from '../../src/figures/heatmap';
+import { spreadLabels } from '../../src/figures/line-layout';
+import { heatmapDomain } from '../../src/figures/heatmap-layout';
 import { samples } from './samples';
 import { all, attr, normaliseSvg, render, visibleTexts } from './helpers';
 

@@ -1,7 +1,7 @@
 /**
  * MobileNetV2 (ImageNet), via nsfwjs, as a vision-token encoder. The site's converted copy
  * (public/models/mobilenet_v2) keeps only the convolutional backbone: the source package's
- * classifier head was removed at conversion (scripts/data/build.ts), so no class output exists here.
+ * classifier head was removed at conversion (scripts/data/model.ts), so no class output exists here.
  *
  * Shapes (B = 1 image):
  *   input  [B,224,224,3]  RGB in 0..1
