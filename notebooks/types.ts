@@ -8,6 +8,7 @@
  * renders at build time and again after a live run.
  */
 import type { z } from 'zod';
+import { summariseSweep, sweepTables, sweepVariants, type SeedSweepResult, type SeedSweepSpec } from './toolkit/seed-sweep';
 import type { ViewBlock } from './view';
 
 /** Every config carries its seed, so a result is reproducible from its config alone. */
@@ -46,6 +47,11 @@ export interface NotebookCard<C extends BaseConfig, R> {
   resultSchema: z.ZodType<R, z.ZodTypeDef, unknown>;
   /** Plain, DOM-free description of how to show a result. */
   present(result: R, config: C): ViewBlock[];
+  /**
+   * The headline numbers and comparisons the CLI reruns over several seeds and commits as
+   * `result.seedSweep` (toolkit/seed-sweep.ts); the result schema then has an optional `seedSweep`.
+   */
+  seedSweep?: SeedSweepSpec<C, R>;
 }
 
 export interface Notebook<C extends BaseConfig, R> extends NotebookCard<C, R> {
@@ -63,8 +69,14 @@ export interface AnyNotebookCard {
   schema: z.ZodObject<z.ZodRawShape, 'strict', z.ZodTypeAny, BaseConfig, unknown>;
   defaults: BaseConfig;
   resultSchema: z.ZodType<unknown, z.ZodTypeDef, unknown>;
-  /** Parses the result and config (throws naming the field), then presents. */
+  /** Parses the result and config (throws naming the field), then presents (with the seed-sweep tables when the result has them). */
   present(result: unknown, config: unknown): ViewBlock[];
+  /** The seed sweep, erased: its seeds, the runs of one seed, and the summary of all seeds' runs. */
+  seedSweep?: {
+    seeds: readonly number[];
+    variants(config: unknown, seed: number): Record<string, unknown>;
+    summarise(perSeed: readonly Record<string, unknown>[]): SeedSweepResult;
+  };
 }
 
 /** A runnable notebook with its type parameters erased (registry, CLI, Worker, tests). */
@@ -124,6 +136,7 @@ function configParser<C extends BaseConfig>(schema: NotebookCard<C, unknown>['sc
 /** Erases a card's type parameters behind validating wrappers. */
 export function defineCard<C extends BaseConfig, R>(card: NotebookCard<C, R>): AnyNotebookCard {
   const parseConfig = configParser(card.schema);
+  const sweep = card.seedSweep;
   return {
     id: card.id,
     title: card.title,
@@ -131,7 +144,22 @@ export function defineCard<C extends BaseConfig, R>(card: NotebookCard<C, R>): A
     schema: card.schema as unknown as AnyNotebookCard['schema'],
     defaults: card.defaults,
     resultSchema: card.resultSchema,
-    present: (result, config) => card.present(card.resultSchema.parse(result), parseConfig(config)),
+    present: (result, config) => {
+      const parsed = card.resultSchema.parse(result);
+      const blocks = card.present(parsed, parseConfig(config));
+      const committedSweep = (parsed as { seedSweep?: SeedSweepResult }).seedSweep;
+      return sweep && committedSweep ? [...blocks, ...sweepTables(sweep, committedSweep)] : blocks;
+    },
+    ...(sweep
+      ? {
+          seedSweep: {
+            seeds: sweep.seeds,
+            variants: (config: unknown, seed: number) => sweepVariants(sweep, parseConfig(config), seed),
+            summarise: (perSeed: readonly Record<string, unknown>[]) =>
+              summariseSweep(sweep, perSeed.map((runs) => Object.fromEntries(Object.entries(runs).map(([k, r]) => [k, card.resultSchema.parse(r)])))),
+          },
+        }
+      : {}),
   };
 }
 

@@ -21,6 +21,7 @@
  */
 import { z } from 'zod';
 import { epochSeries, finite, intField, lastEpoch, levelSeries, marginField, retrievalCells, seedField, SHORT_RETRIEVAL, shortRetrievalFields, twoTowerFields } from '../toolkit/cards';
+import { seedSweepSchema, type SeedSweepSpec } from '../toolkit/seed-sweep';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
@@ -81,12 +82,39 @@ export const resultSchema = z
   .object({
     runs: z.array(runSchema).length(2),
     chance: z.object({ modalityAccuracy: finite, ...shortRetrievalFields, labelAccuracy: finite }).strict(),
+    /** The headline comparisons over the seed sweep's seeds (committed by the CLI only). */
+    seedSweep: seedSweepSchema.optional(),
   })
   .strict();
 
 export type Result = z.infer<typeof resultSchema>;
 export type RunResult = z.infer<typeof runSchema>;
 export type EpochResult = z.infer<typeof epochSchema>;
+
+const runOf = (runs: Record<string, Result>, key: RunResult['key']): RunResult => (runs.main as Result).runs.find((r) => r.key === key) as RunResult;
+const lastOf = (r: RunResult): EpochResult => r.epochs[r.epochs.length - 1] as EpochResult;
+
+/**
+ * Over five seeds (initialisation, minibatches and the caption projection change), with against
+ * without the adversary: the co-trained classifier's late accuracy, a fresh probe's accuracy, and
+ * retrieval.
+ */
+const seedSweep: SeedSweepSpec<Config, Result> = {
+  seeds: [5, 6, 7, 8, 9],
+  measures: {
+    advLate: { label: 'With adversary: modality classifier acc. (mean, 2nd half)', format: 'percent', of: (r) => runOf(r, 'adversarial').lateModalityAccuracy },
+    plainLate: { label: 'Without: modality classifier acc. (mean, 2nd half)', format: 'percent', of: (r) => runOf(r, 'no-adversary').lateModalityAccuracy },
+    advProbe: { label: 'With adversary: fresh linear probe acc.', format: 'percent', of: (r) => runOf(r, 'adversarial').probeAccuracy },
+    plainProbe: { label: 'Without: fresh linear probe acc.', format: 'percent', of: (r) => runOf(r, 'no-adversary').probeAccuracy },
+    advR10: { label: 'With adversary: R@10', format: 'percent', of: (r) => lastOf(runOf(r, 'adversarial')).recallAt10 },
+    plainR10: { label: 'Without: R@10', format: 'percent', of: (r) => lastOf(runOf(r, 'no-adversary')).recallAt10 },
+  },
+  differences: {
+    lateModality: { label: 'With − without adversary, modality classifier acc. (2nd half)', a: 'advLate', b: 'plainLate' },
+    probe: { label: 'With − without adversary, fresh probe acc.', a: 'advProbe', b: 'plainProbe' },
+    recallAt10: { label: 'With − without adversary, R@10', a: 'advR10', b: 'plainR10' },
+  },
+};
 
 function present(result: Result): ViewBlock[] {
   const rows: Cell[][] = result.runs.map((r, i) => {
@@ -141,4 +169,5 @@ export const card: NotebookCard<Config, Result> = {
   defaults,
   resultSchema,
   present,
+  seedSweep,
 };

@@ -33,6 +33,7 @@ import { z } from 'zod';
 import { formatFixed, formatInt, formatPercent } from '../../src/primitives/format';
 import { finite, intField, learningRateField, points, retrievalCells, seedField, SHORT_RETRIEVAL } from '../toolkit/cards';
 import { chanceRetrieval, retrievalSchema, sampledSteps, type Retrieval } from '../toolkit/retrieval';
+import { seedSweepSchema, type SeedSweepSpec } from '../toolkit/seed-sweep';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
@@ -118,6 +119,8 @@ export const resultSchema = z
     heatmap: z.object({ labels: z.array(z.string()), values: z.array(z.array(finite)) }).strict(),
     /** Extra runs of the sweep (empty for sweep = 'none'). */
     sweep: z.array(runResultSchema),
+    /** The headline comparisons over the seed sweep's seeds (committed by the CLI only). */
+    seedSweep: seedSweepSchema.optional(),
   })
   .strict();
 
@@ -127,6 +130,37 @@ export type Result = z.infer<typeof resultSchema>;
 export function shortLabel(label: string): string {
   return label.length <= 20 ? label : `${label.slice(0, 19)}…`;
 }
+
+/**
+ * Over five seeds (initialisation, minibatches and the control's permutation change), each seed
+ * trains the configured model and its shuffled-pairs control, and the same model with τ fixed at
+ * its initial value (the other one of learned and fixed): model against control, learned against
+ * fixed temperature.
+ */
+const runOf = (runs: Record<string, Result>, variant: 'learned' | 'fixed', i: 0 | 1): RunResult => (runs[variant] as Result).runs[i] as RunResult;
+
+const seedSweep: SeedSweepSpec<Config, Result> = {
+  seeds: [7, 8, 9, 10, 11],
+  variants: (config) => ({
+    learned: { ...config, temperature: 'learned', sweep: 'none' },
+    fixed: { ...config, temperature: 'fixed', sweep: 'none' },
+  }),
+  measures: {
+    modelR1: { label: 'Learned τ: image → text R@1', format: 'percent', of: (r) => runOf(r, 'learned', 0).imageToText.recallAt1 },
+    modelR10: { label: 'Learned τ: image → text R@10', format: 'percent', of: (r) => runOf(r, 'learned', 0).imageToText.recallAt10 },
+    modelTextR1: { label: 'Learned τ: text → image R@1', format: 'percent', of: (r) => runOf(r, 'learned', 0).textToImage.recallAt1 },
+    modelTextR10: { label: 'Learned τ: text → image R@10', format: 'percent', of: (r) => runOf(r, 'learned', 0).textToImage.recallAt10 },
+    controlR10: { label: 'Shuffled-pairs control: image → text R@10', format: 'percent', of: (r) => runOf(r, 'learned', 1).imageToText.recallAt10 },
+    fixedR1: { label: 'Fixed τ: image → text R@1', format: 'percent', of: (r) => runOf(r, 'fixed', 0).imageToText.recallAt1 },
+    fixedR10: { label: 'Fixed τ: image → text R@10', format: 'percent', of: (r) => runOf(r, 'fixed', 0).imageToText.recallAt10 },
+    finalTemperature: { label: 'Learned τ after training', format: 'sig3', of: (r) => runOf(r, 'learned', 0).finalTemperature },
+  },
+  differences: {
+    modelVsControl: { label: 'Model − shuffled control, image → text R@10', a: 'modelR10', b: 'controlR10' },
+    learnedVsFixedR1: { label: 'Learned − fixed τ, image → text R@1', a: 'modelR1', b: 'fixedR1' },
+    learnedVsFixedR10: { label: 'Learned − fixed τ, image → text R@10', a: 'modelR10', b: 'fixedR10' },
+  },
+};
 
 const runCells = (r: RunResult, key: string): Cell[] => [
   ...retrievalCells(r.imageToText, `${key}.imageToText`, SHORT_RETRIEVAL),
@@ -217,4 +251,5 @@ export const card: NotebookCard<Config, Result> = {
   defaults,
   resultSchema,
   present,
+  seedSweep,
 };

@@ -37,6 +37,7 @@ import { z } from 'zod';
 import { formatSig } from '../../src/primitives/format';
 import { finite, FULL_IMAGE_DIM, FULL_TEXT_DIM, intField, learningRateField, points, retrievalCells, seedField } from '../toolkit/cards';
 import { chanceRetrieval, retrievalSchema, sampledSteps, type Retrieval } from '../toolkit/retrieval';
+import { seedSweepSchema, type SeedSweepSpec } from '../toolkit/seed-sweep';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
@@ -107,12 +108,45 @@ export const resultSchema = z
     chance: retrievalSchema,
     /** The data pipeline's closed-form ridge check on the same split (manifest details.retrieval), for reference. */
     ridge: z.object({ lambda: finite, recallAt1: fraction, recallAt10: fraction, medianRank: z.number().min(1) }).strict(),
+    /** The headline comparisons over the seed sweep's seeds (committed by the CLI only). */
+    seedSweep: seedSweepSchema.optional(),
   })
   .strict();
 
 export type Result = z.infer<typeof resultSchema>;
 
 const ALL_RETRIEVAL = ['recallAt1', 'recallAt5', 'recallAt10', 'medianRank'] as const;
+
+const model = (runs: Record<string, Result>, kind: ModelResult['kind']): ModelResult => (runs.main as Result).models.find((m) => m.kind === kind) as ModelResult;
+
+/**
+ * Over five seeds (initialisation, minibatches, the caption projection and the control's
+ * permutation all change): the projector against its shuffled-pairs control, linear against MLP
+ * (retrieval, and how closely each fits the captions), and the rank bottleneck.
+ */
+const seedSweep: SeedSweepSpec<Config, Result> = {
+  seeds: [7, 8, 9, 10, 11],
+  measures: {
+    linearR1: { label: 'Linear R@1', format: 'percent', of: (r) => model(r, 'linear').retrieval.recallAt1 },
+    linearR10: { label: 'Linear R@10', format: 'percent', of: (r) => model(r, 'linear').retrieval.recallAt10 },
+    mlpR1: { label: 'MLP R@1', format: 'percent', of: (r) => model(r, 'mlp').retrieval.recallAt1 },
+    mlpR10: { label: 'MLP R@10', format: 'percent', of: (r) => model(r, 'mlp').retrieval.recallAt10 },
+    lowRankR10: { label: 'Low-rank R@10', format: 'percent', of: (r) => model(r, 'low-rank').retrieval.recallAt10 },
+    controlR10: { label: 'Shuffled-pairs control R@10', format: 'percent', of: (r) => model(r, 'linear-shuffled').retrieval.recallAt10 },
+    linearCosine: { label: 'Linear test cosine', format: 'fixed4', of: (r) => model(r, 'linear').testCosine },
+    mlpCosine: { label: 'MLP test cosine', format: 'fixed4', of: (r) => model(r, 'mlp').testCosine },
+    lowRankCosine: { label: 'Low-rank test cosine', format: 'fixed4', of: (r) => model(r, 'low-rank').testCosine },
+    controlCosine: { label: 'Shuffled-pairs control test cosine', format: 'fixed4', of: (r) => model(r, 'linear-shuffled').testCosine },
+  },
+  differences: {
+    linearVsControl: { label: 'Linear − shuffled control, R@10', a: 'linearR10', b: 'controlR10' },
+    linearVsMlpR1: { label: 'Linear − MLP, R@1', a: 'linearR1', b: 'mlpR1' },
+    linearVsMlpR10: { label: 'Linear − MLP, R@10', a: 'linearR10', b: 'mlpR10' },
+    mlpVsLinearCosine: { label: 'MLP − linear, test cosine', a: 'mlpCosine', b: 'linearCosine' },
+    linearVsLowRank: { label: 'Linear − low-rank, R@10', a: 'linearR10', b: 'lowRankR10' },
+    lowRankVsLinearCosine: { label: 'Low-rank − linear, test cosine', a: 'lowRankCosine', b: 'linearCosine' },
+  },
+};
 
 function present(result: Result, config: Config): ViewBlock[] {
   const rows: Cell[][] = result.models.map((m, i) => [
@@ -197,4 +231,5 @@ export const card: NotebookCard<Config, Result> = {
   defaults,
   resultSchema,
   present,
+  seedSweep,
 };

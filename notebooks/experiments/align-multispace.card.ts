@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { epochSeries, finite, lastEpoch, marginField, retrievalCells, seedField, SHORT_RETRIEVAL, shortRetrievalFields, twoTowerFields } from '../toolkit/cards';
+import { seedSweepSchema, type SeedSweepSpec } from '../toolkit/seed-sweep';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
@@ -74,12 +75,40 @@ export const resultSchema = z
   .object({
     runs: z.array(runSchema).length(2),
     chance: z.object(shortRetrievalFields).strict(),
+    /** The headline comparisons over the seed sweep's seeds (committed by the CLI only). */
+    seedSweep: seedSweepSchema.optional(),
   })
   .strict();
 
 export type Result = z.infer<typeof resultSchema>;
 export type RunResult = z.infer<typeof runSchema>;
 export type EpochResult = z.infer<typeof epochSchema>;
+
+const lastOf = (runs: Record<string, Result>, key: RunResult['key']): EpochResult => {
+  const run = (runs.main as Result).runs.find((r) => r.key === key) as RunResult;
+  return run.epochs[run.epochs.length - 1] as EpochResult;
+};
+
+/**
+ * Over five seeds (initialisation, minibatches and the caption projection change), with against
+ * without the distribution loss: the Fréchet distance and the mean gap after training, and retrieval.
+ */
+const seedSweep: SeedSweepSpec<Config, Result> = {
+  seeds: [9, 10, 11, 12, 13],
+  measures: {
+    featureFrechet: { label: 'Feature only: Fréchet distance (trained)', format: 'sig3', of: (r) => lastOf(r, 'feature').frechet },
+    bothFrechet: { label: 'Feature + distribution: Fréchet distance (trained)', format: 'sig3', of: (r) => lastOf(r, 'feature+distribution').frechet },
+    featureGap: { label: 'Feature only: mean gap', format: 'sig3', of: (r) => lastOf(r, 'feature').meanGap },
+    bothGap: { label: 'Feature + distribution: mean gap', format: 'sig3', of: (r) => lastOf(r, 'feature+distribution').meanGap },
+    featureR10: { label: 'Feature only: R@10', format: 'percent', of: (r) => lastOf(r, 'feature').recallAt10 },
+    bothR10: { label: 'Feature + distribution: R@10', format: 'percent', of: (r) => lastOf(r, 'feature+distribution').recallAt10 },
+  },
+  differences: {
+    frechet: { label: 'With − without distribution loss, Fréchet distance', a: 'bothFrechet', b: 'featureFrechet' },
+    meanGap: { label: 'With − without distribution loss, mean gap', a: 'bothGap', b: 'featureGap' },
+    recallAt10: { label: 'With − without distribution loss, R@10', a: 'bothR10', b: 'featureR10' },
+  },
+};
 
 function present(result: Result): ViewBlock[] {
   const rows: Cell[][] = result.runs.map((r, i) => {
@@ -129,4 +158,5 @@ export const card: NotebookCard<Config, Result> = {
   defaults,
   resultSchema,
   present,
+  seedSweep,
 };

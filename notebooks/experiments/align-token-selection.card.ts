@@ -13,11 +13,17 @@
  * tokens → centred USE caption space, fitted on the train split) is the projector's Linear; the
  * library's token-selection projector scores the 49 projected tokens against the query and keeps
  * the top k. The kept tokens are mean-pooled and must retrieve A's own caption among all 382
- * held-out captions (cosine). Controls at the same k: random tokens (seeded), spatially uniform
- * tokens (evenly spaced indices) and image-only saliency (largest projected-token norm, which knows
- * nothing of the query); reference: all 49 tokens, and A alone without a partner. Uniform average
- * pooling to k regions is not a separate row: followed by the mean over kept tokens it gives (for
- * equal regions) exactly the all-49-tokens row, so the same-budget spatial control is uniform selection.
+ * held-out captions (cosine). Controls at the same k, none of which reads the text: random tokens
+ * (seeded, per composite); strided tokens, (o + s·j) mod 49 for j < k with a stride s near 49/k that
+ * is co-prime with the 7-wide grid and a seeded phase o per composite — they cover the grid evenly
+ * (a new row and column at every step) yet, whatever the layout, keep each token with probability
+ * k/49, so they control for spatial coverage without lining up with the composite's columns
+ * (evenly spaced indices did at k = 7: stride 7 is one column, always on the named emoji); and
+ * image-only saliency (largest projected-token norm). References: all 49 tokens, and A alone
+ * without a partner. Uniform average pooling to k regions is not a separate row: followed by the
+ * mean over kept tokens it gives (for equal regions) exactly the all-49-tokens row.
+ * Seed sweep: the headline comparisons at k = 7 over five seeds (partners, sides, random and
+ * strided draws change with the seed; the ridge map does not).
  *
  * Shapes: grid [N, 49, 20]; captions [N, 512]; W [512, 20] (PyTorch Linear layout); kept [n, k].
  * Departures from LVP: no text encoder, no cross-modal enhancement, no deformable attention (see
@@ -26,6 +32,7 @@
  */
 import { z } from 'zod';
 import { finite, intField, seedField, shortRetrievalFields } from '../toolkit/cards';
+import { seedSweepSchema, type SeedSweepSpec } from '../toolkit/seed-sweep';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
 
@@ -36,7 +43,7 @@ export const EXAMPLE_COUNT = 4;
 /** Examples drawn on the Lab page (the result keeps all EXAMPLE_COUNT for the article). */
 const SHOWN_EXAMPLES = 2;
 
-export const METHOD_KEYS = ['guided', 'saliency', 'uniform', 'random'] as const;
+export const METHOD_KEYS = ['guided', 'saliency', 'strided', 'random'] as const;
 export type MethodKey = (typeof METHOD_KEYS)[number];
 
 export const schema = z
@@ -98,11 +105,41 @@ export const resultSchema = z
     targetAlone: scoresSchema,
     chance: z.object({ ...shortRetrievalFields, targetFraction: finite }).strict(),
     examples: z.array(exampleSchema).length(EXAMPLE_COUNT),
+    /** The headline comparisons over the seed sweep's seeds (committed by the CLI only). */
+    seedSweep: seedSweepSchema.optional(),
   })
   .strict();
 
 export type Result = z.infer<typeof resultSchema>;
 export type MethodResult = z.infer<typeof methodSchema>;
+
+/** The budget the article and the seed sweep compare at: 7 of 49 tokens (86 % dropped). */
+export const HEADLINE_K = 7;
+const at = KEEP_COUNTS.indexOf(HEADLINE_K);
+const methodAt = (r: Result, key: MethodKey) => r.methods.find((m) => m.key === key) as MethodResult;
+const r10 = (key: MethodKey) => ({ main }: Record<string, Result>) => methodAt(main as Result, key).recallAt10[at] as number;
+const onTarget = (key: MethodKey) => ({ main }: Record<string, Result>) => methodAt(main as Result, key).targetFraction[at] as number;
+
+const seedSweep: SeedSweepSpec<Config, Result> = {
+  seeds: [3, 4, 5, 6, 7],
+  measures: {
+    guidedR10: { label: `Language-guided R@10, k = ${HEADLINE_K}`, format: 'percent', of: r10('guided') },
+    randomR10: { label: `Random R@10, k = ${HEADLINE_K}`, format: 'percent', of: r10('random') },
+    stridedR10: { label: `Strided R@10, k = ${HEADLINE_K}`, format: 'percent', of: r10('strided') },
+    saliencyR10: { label: `Image-only saliency R@10, k = ${HEADLINE_K}`, format: 'percent', of: r10('saliency') },
+    allTokensR10: { label: 'All 49 tokens R@10', format: 'percent', of: ({ main }) => (main as Result).allTokens.recallAt10 },
+    guidedOnTarget: { label: `Language-guided: kept tokens on the named emoji, k = ${HEADLINE_K}`, format: 'percent', of: onTarget('guided') },
+    stridedOnTarget: { label: `Strided: kept tokens on the named emoji, k = ${HEADLINE_K}`, format: 'percent', of: onTarget('strided') },
+    randomOnTarget: { label: `Random: kept tokens on the named emoji, k = ${HEADLINE_K}`, format: 'percent', of: onTarget('random') },
+  },
+  differences: {
+    guidedVsRandom: { label: 'Guided − random, R@10', a: 'guidedR10', b: 'randomR10' },
+    guidedVsStrided: { label: 'Guided − strided, R@10', a: 'guidedR10', b: 'stridedR10' },
+    guidedVsSaliency: { label: 'Guided − saliency, R@10', a: 'guidedR10', b: 'saliencyR10' },
+    guidedVsAll: { label: `Guided (k = ${HEADLINE_K}) − all 49 tokens, R@10`, a: 'guidedR10', b: 'allTokensR10' },
+    guidedVsStridedOnTarget: { label: 'Guided − strided, kept tokens on the named emoji', a: 'guidedOnTarget', b: 'stridedOnTarget' },
+  },
+};
 
 function present(result: Result, config: Config): ViewBlock[] {
   const rows: Cell[][] = [];
@@ -178,9 +215,10 @@ export const card: NotebookCard<Config, Result> = {
     'LVP (an ICLR submission, OpenReview PxBzxO02Ef, identity unverified) keeps only the visual tokens most similar to the text. ' +
     'On held-out emoji composites (the named emoji beside a partner from another category, real MobileNetV2 grid tokens), ' +
     'a category query scores the 49 tokens and the top k are pooled to retrieve the emoji’s own caption among 382. ' +
-    'How does retrieval fall as k shrinks, against random, spatially uniform and image-only (norm) selection at the same budget?',
+    'How does retrieval fall as k shrinks, against random, strided (evenly spread, not aligned with the composite) and image-only (norm) selection at the same budget?',
   schema,
   defaults,
   resultSchema,
   present,
+  seedSweep,
 };

@@ -32,7 +32,7 @@ const TOKENS = GRID * GRID; // 49
 const LABELS: Record<MethodKey, string> = {
   guided: 'Language-guided (top-k by query score)',
   saliency: 'Image-only saliency (top-k by token norm)',
-  uniform: 'Spatially uniform',
+  strided: 'Strided (co-prime stride, random phase)',
   random: 'Random (seeded)',
 };
 
@@ -81,8 +81,25 @@ function topK(values: Float32Array, n: number, k: number): number[][] {
   return out;
 }
 
-/** Evenly spaced token indices: ⌊(j + ½)·49/k⌋ for j < k. */
-const uniformIndices = (k: number): number[] => Array.from({ length: k }, (_, j) => Math.floor(((j + 0.5) * TOKENS) / k));
+/**
+ * The stride of the strided control at budget k: the whole number nearest 49/k that is not a
+ * multiple of 7 (the larger on a tie). Co-prime with the 49 tokens, so k steps never revisit a
+ * token, and never a multiple of the grid's width, so the kept tokens never line up in one column
+ * (evenly spaced indices at k = 7 had stride 7: one column, always on the named emoji).
+ */
+export function coprimeStride(k: number): number {
+  const ideal = TOKENS / k;
+  for (let d = 0; ; d += 1) {
+    for (const s of [Math.round(ideal) + d, Math.round(ideal) - d]) if (s >= 1 && s % GRID !== 0) return s;
+  }
+}
+
+/** k tokens (o + s·j) mod 49, j < k, for the stride s of k and a phase o; sorted. */
+const stridedIndices = (k: number, phase: number): number[] =>
+  Array.from({ length: k }, (_, j) => (phase + coprimeStride(k) * j) % TOKENS).sort((x, y) => x - y);
+
+/** All 49 token indices, in order. */
+const ALL_TOKENS = Array.from({ length: TOKENS }, (_, t) => t);
 
 /**
  * R@1, R@10, median rank of pooled [n, Dm] against unit captions, pre-transposed to [Dm, n] (a
@@ -200,12 +217,14 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
     for (const [j, k] of KEEP_COUNTS.entries()) {
       throwIfAborted(ctx.signal);
       const rng = createRng(deriveSeed(cfg.seed, `random.k${k}`));
+      const phases = createRng(deriveSeed(cfg.seed, `strided.k${k}`));
       const choices: Record<MethodKey, number[][]> = {
         // The projector's own rule on its own scores: the top k, in original order.
         guided: topK(scoreValues, n, k),
         saliency: topK(saliencyValues, n, k),
-        uniform: Array.from({ length: n }, () => uniformIndices(k)),
-        random: Array.from({ length: n }, () => rng.shuffle(Array.from({ length: TOKENS }, (_, t) => t)).slice(0, k).sort((x, y) => x - y)),
+        // A seeded phase per composite: each token is kept with probability k/49 whatever the layout.
+        strided: Array.from({ length: n }, () => stridedIndices(k, phases.int(TOKENS))),
+        random: Array.from({ length: n }, () => rng.shuffle([...ALL_TOKENS]).slice(0, k).sort((x, y) => x - y)),
       };
       for (const m of methods) {
         const pooled = poolIndices(vision, choices[m.key], weights['proj.weight'], weights['proj.bias']);
@@ -220,7 +239,7 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
       await yieldToEventLoop();
     }
     throwIfAborted(ctx.signal);
-    const allPooled = poolIndices(vision, Array.from({ length: n }, () => uniformIndices(TOKENS)), weights['proj.weight'], weights['proj.bias']);
+    const allPooled = poolIndices(vision, Array.from({ length: n }, () => ALL_TOKENS), weights['proj.weight'], weights['proj.bias']);
     const allTokens = await retrieve(allPooled, captionsUnit);
     allPooled.dispose();
     // The named emoji alone: its own 49 tokens through the same map (no partner, no selection).

@@ -6,6 +6,9 @@
  *   npm run notebook -- --check       (exit 1 and list the ids whose committed result is stale)
  *   npm run notebook -- --list        (ids and config keys)
  *
+ * A notebook whose card declares a seed sweep is also rerun over the sweep's seeds, and the spread
+ * of its headline numbers is written into the result as `seedSweep` (a live browser run is one seed).
+ *
  * Exit codes: 0 ok, 1 stale results (--check), 2 bad usage or bad config (the message names it).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -90,7 +93,7 @@ function progressPrinter(id: string): (fraction: number, message: string) => voi
 async function runOne(nb: AnyNotebook, config: unknown, backend: BackendName): Promise<RunRecord> {
   const used = await useBestBackend(backend);
   if (used.fallbackReason) process.stderr.write(`warning: ${used.fallbackReason}; running on ${used.backend}\n`);
-  return runWithMeta(nb, config, { onProgress: progressPrinter(nb.id), signal: new AbortController().signal }, used);
+  return runWithMeta(nb, config, { onProgress: progressPrinter(nb.id), signal: new AbortController().signal }, used, { seedSweep: true });
 }
 
 function write(path: string, record: RunRecord): void {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 // The import attribute lets plain Node ESM loaders (Playwright's) load the JSON too.
 import pkg from '../../package.json' with { type: 'json' };
 import type { AnyNotebook, RunContext } from '../types';
+import { runSeedSweep } from './seed-sweep';
 
 export const SITE_VERSION: string = pkg.version;
 
@@ -39,10 +40,16 @@ export interface BackendUsed {
 /**
  * Runs a notebook and wraps its result. The caller has already chosen the backend (see
  * src/runtime/backend.ts) and passes what it got, so the record names the backend that computed it.
+ * With `seedSweep` (the CLI, and the tests of a committed file), a notebook that declares a seed
+ * sweep also reruns over its seeds and adds `result.seedSweep`; a live run in the browser does not.
  */
-export async function runWithMeta(nb: AnyNotebook, config: unknown, ctx: RunContext, used: BackendUsed): Promise<RunRecord> {
+export async function runWithMeta(nb: AnyNotebook, config: unknown, ctx: RunContext, used: BackendUsed, options: { seedSweep?: boolean } = {}): Promise<RunRecord> {
   const parsed = nb.schema.parse(config);
-  const result = await nb.run(parsed, ctx);
+  let result = await nb.run(parsed, ctx);
+  if (options.seedSweep && nb.seedSweep) {
+    const seedSweep = await runSeedSweep(nb, parsed, ctx);
+    result = nb.resultSchema.parse({ ...(result as Record<string, unknown>), seedSweep });
+  }
   return {
     meta: {
       id: nb.id,

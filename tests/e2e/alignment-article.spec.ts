@@ -51,6 +51,28 @@ test('every experiment number in the prose equals its committed result', async (
   }
 });
 
+test('the prose states each comparison as a mean with its spread over seeds, and calls no difference the seeds do not agree on', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const bound = await page.locator('.result-num[data-path^="result.seedSweep."]').evaluateAll((els) =>
+    els.map((e) => ({ notebook: e.getAttribute('data-notebook') ?? '', path: e.getAttribute('data-path') ?? '', paragraph: e.closest('p')?.textContent ?? '' })),
+  );
+  // Every alignment experiment reports its headline numbers over its seed sweep.
+  expect([...new Set(bound.map((b) => b.notebook))].sort()).toEqual(['align-adversarial', 'align-contrastive', 'align-feature-map', 'align-multispace', 'align-token-selection']);
+  const paths = new Set(bound.map((b) => `${b.notebook} ${b.path}`));
+  for (const b of bound) {
+    // A mean never stands alone: its standard deviation is bound next to it.
+    if (b.path.endsWith('.mean')) expect(paths.has(`${b.notebook} ${b.path.replace(/\.mean$/, '.sd')}`), `${b.notebook} ${b.path}`).toBe(true);
+    // A paired difference the prose quotes: where the seeds disagree on its sign, the sentence says so.
+    const diff = /^result\.seedSweep\.differences\.([^.]+)\.mean$/.exec(b.path);
+    if (diff) {
+      const sweep = (committed(b.notebook) as { result: { seedSweep: { differences: Record<string, { sameSign: boolean }> } } }).result.seedSweep;
+      const sameSign = sweep.differences[diff[1] as string]?.sameSign;
+      expect(sameSign, `${b.notebook} ${diff[1]}`).toBeDefined();
+      if (sameSign === false) expect(b.paragraph, `${b.notebook} ${diff[1]}`).toContain('changes sign');
+    }
+  }
+});
+
 test('embedded experiment tables equal their committed results', async ({ page }) => {
   await page.goto(ARTICLE);
   const cards = page.locator('.experiment-card:not([data-pending])');

@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { chanceRetrieval, curveSteps, defaults, notebook, type Result } from '../../notebooks/experiments/align-contrastive';
-import type { Result as FeatureMapResult } from '../../notebooks/experiments/align-feature-map.card';
-import { committedResult, defaultsRun, notebookContract, quietCtx, SLOW } from './helpers';
+import { committedSweep, defaultsRun, expectDifferenceOnEverySeed, expectNoDifference, expectRatioOnEverySeed, measure, notebookContract, quietCtx, SLOW } from './helpers';
 
 const id = 'align-contrastive';
 const run = defaultsRun<Result>(notebook);
@@ -46,7 +45,6 @@ describe(id, () => {
       expect(r.medianRank).toBeGreaterThan(0.75 * chance.medianRank);
       expect(r.medianRank).toBeLessThan(1.25 * chance.medianRank);
     }
-    expect(model!.imageToText.recallAt10).toBeGreaterThanOrEqual(8 * control!.imageToText.recallAt10);
     // Training beats the pairing-free loss ln B; the control can only memorise, more slowly.
     const last = (xs: number[]): number => xs[xs.length - 1]!;
     expect(last(result.curve.loss)).toBeLessThan(0.5 * result.chanceLoss);
@@ -56,14 +54,30 @@ describe(id, () => {
     expect(last(result.curve.controlLoss)).toBeLessThan(0.75 * result.chanceLoss);
   });
 
-  test('the comparison the article draws with the feature-map experiment holds on the committed results', () => {
-    const result = run.result();
-    // "At one, that is close to where the regression-trained linear map landed; at ten it is higher."
-    const featureMap = committedResult<FeatureMapResult>('align-feature-map');
-    const linear = featureMap.models.find((m) => m.kind === 'linear')!.retrieval;
-    const model = result.runs[0]!.imageToText;
-    expect(Math.abs(model.recallAt1 - linear.recallAt1)).toBeLessThan(0.03);
-    expect(model.recallAt10).toBeGreaterThan(linear.recallAt10 + 0.05);
+  test('over the seed sweep, the model is far above its shuffled control on every seed; learned and fixed τ do not differ', () => {
+    const s = committedSweep(id);
+    const chance = run.result().chance;
+    // Committed spread: image → text R@10 40.8–46.1 %, control 2.1–3.4 % (chance 2.6 %).
+    expect(measure(s, 'modelR10').min).toBeGreaterThanOrEqual(10 * chance.recallAt10);
+    expect(measure(s, 'modelTextR10').min).toBeGreaterThanOrEqual(10 * chance.recallAt10);
+    expect(measure(s, 'controlR10').max).toBeLessThanOrEqual(2 * chance.recallAt10);
+    expectRatioOnEverySeed(s, 'modelR10', 'controlR10', 8);
+    expectDifferenceOnEverySeed(s, ['modelVsControl'], 1);
+    // The article says the temperature's learning shows no difference the spread can detect: the
+    // paired difference changes sign across seeds, at one and at ten.
+    expectNoDifference(s, 'learnedVsFixedR1', -0.03);
+    expectNoDifference(s, 'learnedVsFixedR10', -0.03);
+    // The learned τ ends below its start on every seed (the model sharpens its softmax).
+    expect(measure(s, 'finalTemperature').max).toBeLessThan(0.07);
+  });
+
+  test('the comparison the article draws with the feature-map experiment holds over both seed sweeps', () => {
+    // "Over five seeds each, both recalls are higher than the regression-trained linear map's": the two
+    // experiments do not share seeds' data, so the ranges must not overlap, not only the means differ.
+    const contrastive = committedSweep(id);
+    const featureMap = committedSweep('align-feature-map');
+    expect(measure(contrastive, 'modelR1').min).toBeGreaterThan(measure(featureMap, 'linearR1').max);
+    expect(measure(contrastive, 'modelR10').min).toBeGreaterThan(measure(featureMap, 'linearR10').max);
   });
 
   test('the learned temperature moves from 0.07 and respects CLIP’s cap; the similarity matrix peaks on its diagonal', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { notebook, type Result } from '../../notebooks/experiments/align-multispace';
-import { byKey, defaultsRun, last, notebookContract } from './helpers';
+import { byKey, committedSweep, defaultsRun, expectDifferenceOnEverySeed, expectNoDifference, expectRatioOnEverySeed, last, measure, notebookContract } from './helpers';
 
 const id = 'align-multispace';
 const run = defaultsRun<Result>(notebook);
@@ -20,22 +20,25 @@ describe(id, () => {
     const both = runOf('feature+distribution');
     // Both runs start from the same weights.
     expect(both.epochs[0]).toEqual(feature.epochs[0]);
-    // Measured Fréchet distance: 0.747 untrained, 0.275 feature only, 0.055 with the moments.
-    expect(last(both.epochs).frechet).toBeLessThan(0.4 * last(feature.epochs).frechet);
     expect(last(feature.epochs).frechet).toBeLessThan(feature.epochs[0]!.frechet);
-    expect(last(both.epochs).meanGap).toBeLessThan(0.7 * last(feature.epochs).meanGap); // 0.070 vs 0.155
+    // Over the seed sweep (committed: Fréchet distance 0.25–0.30 feature only, 0.051–0.058 with the
+    // moments; mean gap 0.13–0.18 vs 0.057–0.072), the paired differences are negative on every seed.
+    const s = committedSweep(id);
+    expectDifferenceOnEverySeed(s, ['frechet', 'meanGap'], -1);
+    expectRatioOnEverySeed(s, 'featureFrechet', 'bothFrechet', 2.5); // the moments cut the distance below 40 %
   });
 
   test('retrieval holds when the distributions are aligned, and both beat chance', () => {
     const result = run.result();
     const feature = last(runOf('feature').epochs);
     const both = last(runOf('feature+distribution').epochs);
-    // Measured R@10: 25.9 % feature only, 27.0 % with the moments; chance 2.6 %; median rank 32 vs 32.
-    for (const e of [feature, both]) {
-      expect(e.recallAt10).toBeGreaterThan(5 * result.chance.recallAt10);
-      expect(e.medianRank).toBeLessThan(result.chance.medianRank / 4);
-    }
-    expect(both.recallAt10).toBeGreaterThan(feature.recallAt10 - 0.04);
+    for (const e of [feature, both]) expect(e.medianRank).toBeLessThan(result.chance.medianRank / 4); // 32 vs 32 (seed 9)
+    // Over the seed sweep (committed R@10: 24.4–28.0 % feature only, 24.1–27.2 % with the moments;
+    // chance 2.6 %), both beat chance on every seed and the paired difference changes sign.
+    const s = committedSweep(id);
+    expect(measure(s, 'featureR10').min).toBeGreaterThan(5 * result.chance.recallAt10);
+    expect(measure(s, 'bothR10').min).toBeGreaterThan(5 * result.chance.recallAt10);
+    expectNoDifference(s, 'recallAt10', -0.04);
     // Untrained projectors sit at chance.
     expect(runOf('feature').epochs[0]!.recallAt10).toBeLessThan(3 * result.chance.recallAt10);
   });

@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, expect, test } from 'vitest';
 import { useBestBackend } from '../../src/runtime/backend';
 import { runWithMeta, serializeRecord, type RunRecord } from '../../notebooks/runtime/run-meta';
+import { runSeedSweep } from '../../notebooks/runtime/seed-sweep';
+import { seedSweepSchema, type Difference, type SeedSweepResult, type Spread } from '../../notebooks/toolkit/seed-sweep';
 import { ConfigError, type AnyNotebook, type RunContext } from '../../notebooks/types';
 
 /** Real data and trained projectors: seconds on a quiet machine, a minute on a busy one. */
@@ -37,6 +39,25 @@ export const committedText = (id: string): string => readFileSync(resolve(__dirn
 /** The committed result of a notebook, parsed. */
 export const committedResult = <R>(id: string): R => (JSON.parse(committedText(id)) as { result: R }).result;
 
+/** The committed seed sweep of a notebook (the contract test proves it equals a fresh sweep). */
+export function committedSweep(id: string): SeedSweepResult {
+  const sweep = committedResult<{ seedSweep?: unknown }>(id).seedSweep;
+  if (sweep === undefined) throw new Error(`content/data/${id}.json has no seed sweep: run \`npm run notebook -- ${id}\``);
+  return seedSweepSchema.parse(sweep);
+}
+
+/** A measure or difference of a sweep by name, or a failure naming it. */
+export function measure(sweep: SeedSweepResult, name: string): Spread {
+  const m = sweep.measures[name];
+  if (!m) throw new Error(`the seed sweep has no measure "${name}" (${Object.keys(sweep.measures).join(', ')})`);
+  return m;
+}
+export function difference(sweep: SeedSweepResult, name: string): Difference {
+  const d = sweep.differences[name];
+  if (!d) throw new Error(`the seed sweep has no difference "${name}" (${Object.keys(sweep.differences).join(', ')})`);
+  return d;
+}
+
 const staleMessage = (id: string): string =>
   `content/data/${id}.json is stale (it differs from a fresh run of the defaults): run \`npm run notebook -- ${id}\``;
 
@@ -54,6 +75,29 @@ export function defaultsRun<R>(nb: AnyNotebook, timeout = SLOW): { result: () =>
     return counted;
   };
   return { result: () => get().record.result as R, counted: get };
+}
+
+/** Each named paired difference has the same sign on every seed, and it is `sign`. */
+export function expectDifferenceOnEverySeed(sweep: SeedSweepResult, names: readonly string[], sign: 1 | -1): void {
+  for (const name of names) {
+    const d = difference(sweep, name);
+    expect(d.sameSign, name).toBe(true);
+    if (sign > 0) expect(d.min, name).toBeGreaterThan(0);
+    else expect(d.max, name).toBeLessThan(0);
+  }
+}
+
+/** The seeds disagree on the sign of this difference (the prose calls none), and it never falls below `floor`. */
+export function expectNoDifference(sweep: SeedSweepResult, name: string, floor: number): void {
+  const d = difference(sweep, name);
+  expect(d.sameSign, name).toBe(false);
+  expect(d.min, name).toBeGreaterThan(floor);
+}
+
+/** On every seed, measure `a` is at least `factor` times measure `b` of the same seed. */
+export function expectRatioOnEverySeed(sweep: SeedSweepResult, a: string, b: string, factor: number): void {
+  const under = measure(sweep, b).values;
+  measure(sweep, a).values.forEach((v, i) => expect(v, `${a} ≥ ${factor} × ${b}, seed ${sweep.seeds[i]}`).toBeGreaterThanOrEqual(factor * (under[i] as number)));
 }
 
 /** The entry of `xs` with this key (a run, a model, a method), or a failure naming the key. */
@@ -90,10 +134,28 @@ export function notebookContract(nb: AnyNotebook, c: ContractCase): void {
       expect(first.leaked).toBe(0);
       expect(again.leaked).toBe(0);
       expect(again.record).toEqual(first.record);
-      expect(serializeRecord(first.record), staleMessage(nb.id)).toBe(committedText(nb.id));
+      // The committed file adds the seed sweep (checked against a fresh sweep in the next test).
+      const seedSweep = nb.seedSweep ? committedResult<{ seedSweep?: unknown }>(nb.id).seedSweep : undefined;
+      const record = seedSweep === undefined ? first.record : { ...first.record, result: nb.resultSchema.parse({ ...(first.record.result as object), seedSweep }) };
+      expect(serializeRecord(record), staleMessage(nb.id)).toBe(committedText(nb.id));
     },
     timeout,
   );
+
+  if (nb.seedSweep) {
+    test(
+      'the committed seed sweep equals a fresh sweep over its seeds',
+      async () => {
+        await onWasm();
+        const before = tf.memory().numTensors;
+        const fresh = await runSeedSweep(nb, nb.defaults, quietCtx());
+        expect(tf.memory().numTensors).toBe(before);
+        expect(fresh?.seeds.length).toBeGreaterThanOrEqual(5);
+        expect(fresh, staleMessage(nb.id)).toEqual(committedSweep(nb.id));
+      },
+      timeout,
+    );
+  }
 
   test('a bad config is rejected naming the field', async () => {
     const err = await nb.run({ ...nb.defaults, ...c.invalid.change }, quietCtx()).catch((e: unknown) => e);
