@@ -165,6 +165,21 @@ test.describe('Claim ledger', () => {
     expect(external).toEqual([]);
   });
 
+  test('each claim without a bib source shows its own source note', async ({ page }) => {
+    await page.goto(CLAIMS);
+    // The LVP claims name the anonymous submission; C18 (CDRA) and C19 must not inherit that line.
+    for (const id of ['C15', 'C32', 'C33', 'C40']) {
+      await expect(page.locator(`#claim-${id} [data-source-note="${id}"]`), id).toContainText('OpenReview forum PxBzxO02Ef');
+    }
+    const c18 = page.locator('#claim-C18 [data-source-note="C18"]');
+    await expect(c18).toContainText('CDRA');
+    await expect(c18).not.toContainText('OpenReview');
+    const c19 = page.locator('#claim-C19 [data-source-note="C19"]');
+    await expect(c19).toContainText('C15–C18');
+    await expect(c19).not.toContainText('OpenReview');
+    for (const id of ['C18', 'C19']) await expect(page.locator(`#claim-${id}`), id).not.toContainText('ICLR submission');
+  });
+
   test('filters by verdict from a link, and rejects an unknown verdict clearly', async ({ page }) => {
     const corrected = claims.filter((c) => c.verdict === 'CORRECTED');
     await page.goto(`${CLAIMS}?verdict=corrected`);
