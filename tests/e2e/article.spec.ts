@@ -25,6 +25,18 @@ test('LLaVA-1.5-7B projector parameters on the page equal the computed value', a
   await expect(page.locator('[data-key="llava-1.5-13b.params"]')).toHaveText(formatInt(summarizePreset('llava-1.5-13b').params));
 });
 
+test('the wrong third-party parameter figure names the pages it comes from, not the LLaVA-1.5 paper', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const quote = page.locator('[data-quote="llava15.third-party-claim"]');
+  await expect(quote).toHaveText('“a few hundred thousand parameters”');
+  await expect(quote).toHaveAttribute('data-status', 'CORRECTED');
+  // What follows the quote is its attribution, not a citation of the paper the figure contradicts.
+  const next = await quote.evaluate((el) => ({ cls: el.nextElementSibling?.className ?? '', text: el.nextElementSibling?.textContent ?? '' }));
+  expect(next.cls).toBe('quote-source');
+  expect(next.text).toContain('third-party web pages');
+  expect(next.text).not.toContain('Liu et al.');
+});
+
 test('every number on the article is painted through the shared formatter', async ({ page }) => {
   await page.goto(ARTICLE);
   const nums = await page.locator('.num[data-value]').evaluateAll((els) =>
