@@ -37,6 +37,17 @@ test('the wrong third-party parameter figure names the pages it comes from, not 
   expect(next.text).not.toContain('Liu et al.');
 });
 
+test('InstructBLIP’s bars count its trainable Q-Former, and no caption claims a count the catalogue lacks', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const queryPath = 105_162_240; // facts.md BLIP-2 note: the generative-stage Q-Former
+  const bar = page.locator('#fig-params .fig-variant-wide [data-key="instructblip-vicuna7b"] [data-value]').first();
+  await expect(bar).toHaveAttribute('data-value', String(queryPath + summarizePreset('instructblip-vicuna7b').params));
+  const caption = page.locator('#fig-params figcaption');
+  await expect(caption).not.toContainText('counted separately');
+  await expect(caption).toContainText('lower bounds');
+  await expect(page.locator('[data-key="fig.qformer-path"]')).toHaveText(formatInt(queryPath));
+});
+
 test('every number on the article is painted through the shared formatter', async ({ page }) => {
   await page.goto(ARTICLE);
   const nums = await page.locator('.num[data-value]').evaluateAll((els) =>

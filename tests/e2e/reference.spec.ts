@@ -92,6 +92,13 @@ test.describe('Model catalogue', () => {
     await expect(page.locator('#model-llava-1-5-7b [data-key="llava-1-5-7b.params"]')).toHaveText('20,979,712');
     await expect(page.locator('#model-openflamingo-9b [data-key="openflamingo-9b.params"]')).toHaveText(formatInt(63_019_008 + 1_115_815_952));
     await expect(page.locator('#model-qwen-vl')).toContainText('UNVERIFIED');
+    // InstructBLIP trains its Q-Former: BLIP-2's query path plus llm_proj, shown as a lower bound.
+    await expect(page.locator('#model-instructblip-vicuna-7b [data-key="instructblip-vicuna-7b.params"]')).toHaveText(formatInt(105_162_240 + 3_149_824));
+    await expect(page.locator('#model-instructblip-vicuna-7b [data-lower-bound]')).toHaveText('at least');
+    // BLIP-2's card shows the computed stage-1 count beside the paper's 188M, and the gap.
+    await expect(page.locator('[data-key="card.blip-2-opt-2-7b.stage1"]')).toHaveText(formatInt(186_705_470));
+    await expect(page.locator('[data-key="card.blip-2-opt-2-7b.gap"]')).toHaveText(formatInt(188_000_000 - 186_705_470));
+    await expect(page.locator('#how-to-read')).not.toContainText('counted separately');
     expect(external).toEqual([]);
   });
 
@@ -201,11 +208,28 @@ test.describe('Taxonomy article', () => {
     const bars = await page.locator('#fig-survey-output .fig-variant-wide [data-value]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
     expect(bars).toEqual(expect.arrayContaining(survey.output.map((o) => o.count)));
     const leafLinks = page.locator('#fig-taxonomy .fig-variant-wide a[href^="/reference/models/?"]');
-    await expect(leafLinks).toHaveCount(12);
+    await expect(leafLinks).toHaveCount(13);
     await leafLinks.first().focus();
     await expect(leafLinks.first()).toBeFocused();
     await expect(page.locator('a[href="/reference/claims/#claim-C08"]').first()).toBeVisible();
     expect(external).toEqual([]);
+  });
+
+  test('the prose lists the same models per type as the diagram and the catalogue filter', async ({ page }) => {
+    await page.goto(TAXONOMY);
+    const families = (category: string): string[] =>
+      (models as (ModelRow & { family: string })[]).filter((m) => m.inputProjector.category === category).map((m) => m.family).filter((f, i, a) => a.indexOf(f) === i);
+    const resamplers = page.locator('[data-representatives="cross-attention"]');
+    await expect(resamplers).toHaveText(families('cross-attention').join(', '));
+    await expect(resamplers).not.toContainText('TokenPacker');
+    await expect(resamplers).not.toContainText('Unified-IO');
+    await expect(page.locator('[data-representatives="point-query"]')).toHaveText('TokenPacker');
+    // The diagram's leaf note shows the same families.
+    await expect(page.locator('#fig-taxonomy .fig-variant-wide [data-key="in-cross-attention"]').first()).toContainText(families('cross-attention').join(', '));
+    // Following the prose link filters the catalogue to exactly those rows.
+    await page.locator('[data-representatives="cross-attention"]').click();
+    const ids = await visibleRowIds(page, '#catalogue-table');
+    expect(ids).toEqual(models.filter((m) => m.inputProjector.category === 'cross-attention').map((m) => `model-${m.id}`));
   });
 });
 

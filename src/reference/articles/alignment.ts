@@ -15,6 +15,7 @@ import type { BaseConfig } from '../../../notebooks/types';
 import { loadCatalogue } from '../catalogue';
 import { committedRecord } from '../results';
 import { summarizePreset } from '../preset-summary';
+import { INSTRUCTBLIP_TRAINABLE_AT_LEAST } from '../qformer-counts';
 import { defaults as dualDefaults } from '../../projectors/dual-projection';
 import { crossAttnEveryNLayers } from '../../projectors/gated-cross-attention';
 import { getPreset } from '../../projectors/presets';
@@ -75,6 +76,9 @@ export const OF3B = {
   resamplerParams: ofResampler.params,
 } as const;
 export const OF3B_TRAINABLE = OF3B.resamplerParams + OF3B.blocks * OF3B.blockParams;
+
+/** InstructBLIP (Vicuna-7B) trains its Q-Former and llm_proj: at least BLIP-2's query path plus llm_proj. */
+export const INSTRUCTBLIP_TRAINABLE = INSTRUCTBLIP_TRAINABLE_AT_LEAST.vicuna7b;
 
 // ---- The survey's tally (facts.md d.5) -----------------------------------------------------------
 

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import survey from '../../../content/data/survey-projectors.json';
 import { INPUT_CATEGORY_LABELS, OUTPUT_CATEGORY_LABELS, loadCatalogue, type CatalogueEntry, type InputCategory, type OutputCategory } from '../catalogue';
 import { summarizePreset, type PresetSummary } from '../preset-summary';
+import { BLIP2_STAGE1 } from '../qformer-counts';
+import { quotedFigure } from '../quoted-figures';
 import type { ProjectorKind } from '../../projectors/types';
 
 const entries = loadCatalogue();
@@ -104,6 +106,7 @@ export const inputTypes: Record<string, TypeCard> = {
   mqformer: card('mqformer', 'input', rowsOfInput('mqformer'), [], [], INPUT_CATEGORY_LABELS.mqformer),
   'conv-abstractor': card('conv-abstractor', 'input', rowsOfInput('conv-abstractor'), ['c-abstractor', 'ldp'], ['honeybee-c-abs-7b-m144', 'mobilevlm-ldp-1.7b', 'mobilevlm-v2-ldpv2-1.7b'], INPUT_CATEGORY_LABELS['conv-abstractor']),
   'pixel-shuffle': card('pixel-shuffle', 'input', rowsOfInput('pixel-shuffle'), ['pixel-shuffle-mlp'], ['internvl2-8b', 'internvl-1.5'], INPUT_CATEGORY_LABELS['pixel-shuffle']),
+  'point-query': card('point-query', 'input', rowsOfInput('point-query'), [], [], INPUT_CATEGORY_LABELS['point-query']),
   'token-selection': card('token-selection', 'input', rowsOfInput('token-selection'), ['token-selection'], [], INPUT_CATEGORY_LABELS['token-selection']),
 };
 
@@ -137,8 +140,30 @@ export const nextgptImage = summarizePreset('nextgpt-image-output');
 export const gillMapper = summarizePreset('gill-mapper');
 export const clip = summarizePreset('clip-l14');
 export const openflamingo9b = byId('openflamingo-9b');
+/** BLIP-2's stage-1 Q-Former, computed, and its unexplained gap to the paper's figure (facts.md P19). */
+export const blip2Stage1 = BLIP2_STAGE1.total;
+export const blip2Gap = (quotedFigure('blip2.qformer-paper').value ?? 0) - BLIP2_STAGE1.total;
 export const visualChatgpt = byId('visual-chatgpt');
 export const unifiedIo2 = byId('unified-io-2');
+
+/**
+ * TokenPacker at 336 px: LLaVA-1.5's patch tokens, one point query per 2 × 2 cell (ratio 1/4,
+ * CircleRadon/TokenPacker README, facts.md P13). Computed from the LLaVA-1.5 preset and checked
+ * against the catalogue row's recorded counts, so the prose cannot drift from the data.
+ */
+export const TOKENPACKER_RATIO = 4;
+export const tokenpackerTokens = (() => {
+  const row = byId('tokenpacker');
+  const tokensIn = llava15Tokens();
+  const out = tokensIn / TOKENPACKER_RATIO;
+  if (row.tokens.in !== tokensIn || row.tokens.out !== out) {
+    throw new Error(`taxonomy: TokenPacker ${tokensIn} → ${out} disagrees with its catalogue row ${String(row.tokens.in)} → ${String(row.tokens.out)}`);
+  }
+  return { in: tokensIn, out };
+})();
+function llava15Tokens(): number {
+  return summarizePreset('llava-1.5-7b').outputShape?.[1] ?? 0;
+}
 
 /** Tokens in and out of a preset ([batch, tokens, width] shapes). */
 export const tokensIn = (s: PresetSummary): number => s.input?.vision[1] ?? 0;
@@ -156,16 +181,25 @@ export const openflamingo9bBlocks = openflamingo9b.computed.components[1]?.times
 const countInput = (c: InputCategory): number => rowsOfInput(c).length;
 const countOutput = (c: OutputCategory): number => rowsOfOutput(c).length;
 
-/** Notes where the family name would mislead (PruMerge belongs to the LLaVA family). */
-const NOTE_OVERRIDE: Record<string, string> = { 'token-selection': 'LLaVA-PruMerge, LVP' };
+/**
+ * The model families of a type, in catalogue order: the one list both the diagram's leaf note and
+ * the article's "Representatives" line are made from, so the two cannot disagree.
+ */
+export const families = (c: TypeCard): string[] => c.rows.map((r) => r.family).filter((f, i, a) => a.indexOf(f) === i);
 
-const models = (c: TypeCard): string =>
-  NOTE_OVERRIDE[c.key] ??
-  c.rows
-    .map((r) => r.family)
-    .filter((f, i, a) => a.indexOf(f) === i)
-    .slice(0, 3)
-    .join(', ');
+/** The families of an input type as the article's prose lists them. */
+export function representatives(k: keyof typeof inputTypes): string {
+  const c = inputTypes[k];
+  if (!c) throw new Error(`taxonomy: no input type "${String(k)}"`);
+  return families(c).join(', ');
+}
+
+/** The diagram's leaf note: the same families, cut to three with an ellipsis where there are more. */
+const DIAGRAM_FAMILIES = 3;
+const models = (c: TypeCard): string => {
+  const all = families(c);
+  return all.length > DIAGRAM_FAMILIES ? `${all.slice(0, DIAGRAM_FAMILIES).join(', ')}, …` : all.join(', ');
+};
 
 /** The interactive taxonomy diagram: every leaf links to its catalogue rows and its implementation. */
 export const taxonomyTree = {
@@ -177,7 +211,7 @@ export const taxonomyTree = {
     { key: 'queries', label: 'Learned queries', parent: 'input', branch: 1 },
     ...(['cross-attention', 'qformer', 'pformer', 'mqformer'] as const).map((k) => leafIn(k, 'queries', 1)),
     { key: 'spatial', label: 'Spatial downsampling', parent: 'input', branch: 2 },
-    ...(['conv-abstractor', 'pixel-shuffle'] as const).map((k) => leafIn(k, 'spatial', 2)),
+    ...(['conv-abstractor', 'pixel-shuffle', 'point-query'] as const).map((k) => leafIn(k, 'spatial', 2)),
     { key: 'selection', label: 'Selection', parent: 'input', branch: 3 },
     leafIn('token-selection', 'selection', 3),
     { key: 'output', label: 'Output projector', parent: 'projector', note: 'LLM → generator', branch: 4, dashed: true },

@@ -3,6 +3,7 @@
  * derived from the projector library and its presets; nothing is typed by hand.
  */
 import { summarizePreset } from '../preset-summary';
+import { BLIP2_QUERY_PATH, INSTRUCTBLIP_TRAINABLE_AT_LEAST } from '../qformer-counts';
 
 /** CLIP ViT-L/14 at 336 px: the image side in pixels and the patch size (facts.md, CLIP notes). */
 export const IMAGE_SIDE = 336;
@@ -48,25 +49,30 @@ export const pipelineData = {
   inputs: [{ key: 'text', label: 'Text tokens', to: 'llm' }],
 };
 
-/** Figure 2: projector parameters of real models, computed from the presets. */
-const BAR_PRESETS = [
-  'llava-v1-7b',
-  'llava-v1-13b',
-  'llava-1.5-7b',
-  'llava-1.5-13b',
-  'minigpt4-vicuna7b',
-  'minigpt4-vicuna13b',
-  'minigpt4-llama2',
-  'instructblip-vicuna7b',
-  'instructblip-vicuna13b',
+/** Figure 2: trainable projector parameters of real models, computed from the presets. */
+const BAR_PRESETS = ['llava-v1-7b', 'llava-v1-13b', 'llava-1.5-7b', 'llava-1.5-13b', 'minigpt4-vicuna7b', 'minigpt4-vicuna13b', 'minigpt4-llama2'] as const;
+
+/**
+ * InstructBLIP trains its Q-Former with llm_proj, so its bar is BLIP-2's query path plus llm_proj,
+ * a lower bound (src/reference/qformer-counts.ts); MiniGPT-4's Q-Former is frozen, so only its
+ * linear layer counts.
+ */
+const INSTRUCTBLIP_BARS = [
+  { key: 'instructblip-vicuna7b', label: 'InstructBLIP (Vicuna-7B), at least', value: INSTRUCTBLIP_TRAINABLE_AT_LEAST.vicuna7b },
+  { key: 'instructblip-vicuna13b', label: 'InstructBLIP (Vicuna-13B), at least', value: INSTRUCTBLIP_TRAINABLE_AT_LEAST.vicuna13b },
 ] as const;
 
 export const paramBars = {
-  rows: BAR_PRESETS.map((id) => {
-    const s = summarizePreset(id);
-    return { key: id, label: s.model, value: s.params, group: s.kind, highlight: id === 'llava-1.5-7b' };
-  }),
+  rows: [
+    ...BAR_PRESETS.map((id) => {
+      const s = summarizePreset(id);
+      return { key: id, label: s.model, value: s.params, group: s.kind, highlight: id === 'llava-1.5-7b' };
+    }),
+    ...INSTRUCTBLIP_BARS.map((b) => ({ ...b, group: 'qformer', highlight: false })),
+  ],
 };
+export const instructblipTrainable = INSTRUCTBLIP_TRAINABLE_AT_LEAST;
+export const blip2QueryPath = BLIP2_QUERY_PATH;
 
 /** GILL maps CLIP's pooled embedding to a few LLM tokens (facts.md GILL row). */
 export const gill = summarizePreset('gill-input');
