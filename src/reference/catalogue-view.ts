@@ -185,8 +185,11 @@ export const comparison = comparisonIds.map(byId);
 
 /** InternVL: tokens per 448 px tile, from the pixel-shuffle preset (1024 patches → 256). */
 const internvl = summarizePreset('internvl2-8b');
-export const INTERNVL_TILE_PX = 448;
 export const internvlTileTokensIn = internvl.input?.vision[1] ?? 0;
+/** InternViT's patch size (facts.md: InternViT-300M-448px and -6B, patch 14); the tile side follows from the token grid. */
+const INTERNVL_PATCH = 14;
+export const INTERNVL_TILE_PX = Math.sqrt(internvlTileTokensIn) * INTERNVL_PATCH;
+if (!Number.isInteger(INTERNVL_TILE_PX)) throw new Error(`catalogue: InternVL's ${internvlTileTokensIn} tile tokens are not a square grid`);
 export const internvlTileTokens = internvl.outputShape?.[1] ?? 0;
 /** An 896 × 896 image splits into a 2 × 2 grid of tiles; with more than one tile a thumbnail tile is added. */
 export const INTERNVL_EXAMPLE_PX = 896;

@@ -26,6 +26,8 @@ export interface PresetSummary {
    * the LLM (opt_proj / llm_proj), from the module's own breakdown (facts.md BLIP-2 note).
    */
   breakdown?: { qformer: number; proj: number };
+  /** The preset's validated configuration, for the odd width an article names (read with zod there). */
+  config: Readonly<Record<string, unknown>>;
 }
 
 export function summarizePreset(id: string): PresetSummary {
@@ -47,5 +49,6 @@ export function summarizePreset(id: string): PresetSummary {
     bytesFp32: params * 4,
     bytesFp16: params * 2,
     breakdown: preset.kind === 'qformer' ? qformerParamBreakdown(config as QformerConfig) : undefined,
+    config: config as Record<string, unknown>,
   };
 }

@@ -5,10 +5,12 @@
  * here). Nothing shown is typed by hand.
  */
 import { z } from 'zod';
+import { formatInt } from '../../primitives/format';
 import survey from '../../../content/data/survey-projectors.json';
 import { INPUT_CATEGORY_LABELS, OUTPUT_CATEGORY_LABELS, loadCatalogue, type CatalogueEntry, type InputCategory, type OutputCategory } from '../catalogue';
 import { summarizePreset, type PresetSummary } from '../preset-summary';
 import { BLIP2_STAGE1 } from '../qformer-counts';
+import { INTERNVL_TILE_PX } from '../catalogue-view';
 import { quotedFigure } from '../quoted-figures';
 import type { ProjectorKind } from '../../projectors/types';
 
@@ -72,6 +74,19 @@ export const surveyInputBars = {
   })),
 };
 export const surveyInputTop = surveyData.input[0];
+
+/** Models of one input type in the survey tally ("Cross-attention" counts AnyMAL's mixed row apart). */
+export function surveyCount(type: string): number {
+  const row = surveyData.input.find((r) => r.type === type);
+  if (!row) throw new Error(`taxonomy: the survey tally has no input type "${type}"`);
+  return row.count;
+}
+/** The survey tally's single-model types, named with their model (P-Former: DLP, MQ-Former: Lyrics). */
+export const surveySingles = surveyData.input.filter((r) => r.models !== undefined && r.category !== 'cross-attention');
+
+/** Figure titles that name the tally's size, formatted, not typed. */
+export const surveyOutputTitle = `Output-projector field of the ${formatInt(SURVEY_TOTAL)} models listed with projectors on the MM-LLMs survey authors' site`;
+export const surveyInputTitle = `Input-projector field of the same ${formatInt(SURVEY_TOTAL)} models`;
 
 // ---- The types of the taxonomy -----------------------------------------------------------------
 
@@ -165,6 +180,15 @@ function llava15Tokens(): number {
   return summarizePreset('llava-1.5-7b').outputShape?.[1] ?? 0;
 }
 
+/** InternVL's tile side in pixels, from its token grid (the catalogue's worked example uses the same). */
+export { INTERNVL_TILE_PX };
+
+/** The narrow width inside NExT-GPT's image head (Linear(4096, 512) → nn.Transformer, facts.md NExT-GPT note). */
+export const nextgptHiddenWidth = z.object({ hidden: z.number().int().positive() }).passthrough().parse(nextgptImage.config).hidden;
+
+/** MobileVLM's LDP against LDPv2 at the same LLM width (1.7B): the exercise's comparison. */
+export const ldpOverLdpv2 = ldp.params / ldpv2.params;
+
 /** Tokens in and out of a preset ([batch, tokens, width] shapes). */
 export const tokensIn = (s: PresetSummary): number => s.input?.vision[1] ?? 0;
 export const tokensOut = (s: PresetSummary): number => s.outputShape?.[1] ?? 0;
@@ -239,3 +263,13 @@ function leafOut(k: OutputCategory & keyof typeof outputTypes) {
 /** LVP's token reduction as its abstract words it (catalogue row, quoted with its locator). */
 export const lvpTokenQuote = byId('lvp').quoted.find((q) => q.label === 'token reduction')?.text ?? '';
 if (lvpTokenQuote === '') throw new Error('taxonomy: the LVP row lost its quoted token reduction');
+
+// ---- Exercises -----------------------------------------------------------------------------------
+
+/** Exercise "tokens in, tokens out": one tile's patches through four kinds of projector. */
+export const exTokens = (() => {
+  const n = tokensIn(internvl2);
+  return { in: n, mlp: n, qformer: tokensOut(blip2), pixelShuffle: tokensOut(internvl2), pointQuery: n / TOKENPACKER_RATIO };
+})();
+/** Exercise "parameters or tokens": LLaVA-1.5's visual tokens per BLIP-2 visual token. */
+export const exTokenRatio = tokensOut(llava15) / tokensOut(blip2);

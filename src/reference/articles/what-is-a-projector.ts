@@ -74,6 +74,35 @@ export const paramBars = {
 export const instructblipTrainable = INSTRUCTBLIP_TRAINABLE_AT_LEAST;
 export const blip2QueryPath = BLIP2_QUERY_PATH;
 
+/** The original LLaVA's image side: its token count is a square grid of PATCH-pixel patches (224 px, facts.md b). */
+const v1Tokens = llavaV1.outputShape?.[1] ?? 0;
+export const V1_TOKENS = v1Tokens;
+export const V1_IMAGE_SIDE = Math.sqrt(v1Tokens) * PATCH;
+if (!Number.isInteger(V1_IMAGE_SIDE)) throw new Error(`LLaVA v1 preset has ${v1Tokens} tokens, not a square grid of ${PATCH}-px patches`);
+
+/**
+ * Designs that hand the LLM fewer tokens than LLaVA-1.5's MLP ("What comes next"): MobileVLM's LDP
+ * (same 576-token input), OpenFlamingo's resampler and BLIP-2's Q-Former, from their presets.
+ */
+const tokensOut = (id: string): number => summarizePreset(id).outputShape?.[1] ?? 0;
+export const FEWER_TOKENS = {
+  ldp: tokensOut('mobilevlm-ldp-1.7b'),
+  ldpIn: summarizePreset('mobilevlm-ldp-1.7b').input?.vision[1] ?? 0,
+  resampler: tokensOut('openflamingo-3b-resampler'),
+  qformer: tokensOut('blip2-opt-2.7b'),
+} as const;
+
+// ---- Exercises -----------------------------------------------------------------------------------
+
+/** Exercise 1: LLaVA-1.5-13B's two layers, counted the way paramCount counts them. */
+const d13 = llava15x13.outputShape?.[2] ?? 0;
+export const EX13 = { dv: DV, d: d13, first: DV * d13 + d13, second: d13 * d13 + d13, total: llava15x13.params } as const;
+if (EX13.first + EX13.second !== EX13.total) throw new Error('LLaVA-1.5-13B: the per-layer split does not add up to paramCount');
+
+/** Exercise 2: the same encoder run on a larger square image (an input of the exercise, not a model's setting). */
+export const EX_LARGER_SIDE = 448;
+export const EX_LARGER_TOKENS = (EX_LARGER_SIDE / PATCH) ** 2;
+
 /** GILL maps CLIP's pooled embedding to a few LLM tokens (facts.md GILL row). */
 export const gill = summarizePreset('gill-input');
 
