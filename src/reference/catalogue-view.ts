@@ -73,10 +73,10 @@ type Pos = 'right' | 'left' | 'above' | 'below';
  */
 const PARAM_LABELS: Record<string, { label: string; pos: Pos }> = {
   'clip-vit-l-14': { label: 'CLIP', pos: 'right' },
-  'next-gpt': { label: 'NExT-GPT (in + out)', pos: 'above' },
+  'next-gpt': { label: 'NExT-GPT (in + out)', pos: 'right' },
   gill: { label: 'GILL (in + out)', pos: 'right' },
   'blip-2-opt-2-7b': { label: 'BLIP-2', pos: 'left' },
-  'instructblip-vicuna-13b': { label: 'InstructBLIP (at least)', pos: 'right' },
+  'instructblip-vicuna-13b': { label: 'InstructBLIP (at least)', pos: 'above' },
   'minigpt-4-vicuna-13b': { label: 'MiniGPT-4', pos: 'right' },
   'minigpt-4-llama-2': { label: 'MiniGPT-4 LLaMA-2', pos: 'left' },
   'openflamingo-9b': { label: 'OpenFlamingo 3B / 9B', pos: 'right' },
@@ -251,7 +251,7 @@ const blip2Paper = quotedFigure('blip2.qformer-paper').value ?? 0;
 export const alsoComputed: Record<string, AlsoComputed[]> = {
   'blip-2-opt-2-7b': [
     { key: 'stage1', label: 'stage-1 Q-Former with its text parts and heads, computed from salesforce/LAVIS (the module the paper’s figure describes)', value: BLIP2_STAGE1.total },
-    { key: 'gap', label: 'difference from the paper’s figure, which neither count explains', value: blip2Paper - BLIP2_STAGE1.total },
+    { key: 'gap', label: 'difference from the paper’s figure (unexplained)', value: blip2Paper - BLIP2_STAGE1.total },
   ],
 };
 

@@ -228,8 +228,10 @@ test.describe('Taxonomy article', () => {
     await expect(page.locator('#fig-taxonomy .fig-variant-wide [data-key="in-cross-attention"]').first()).toContainText(families('cross-attention').join(', '));
     // Following the prose link filters the catalogue to exactly those rows.
     await page.locator('[data-representatives="cross-attention"]').click();
-    const ids = await visibleRowIds(page, '#catalogue-table');
-    expect(ids).toEqual(models.filter((m) => m.inputProjector.category === 'cross-attention').map((m) => `model-${m.id}`));
+    await page.waitForURL(/\/reference\/models\/\?input=cross-attention/);
+    const expected = models.filter((m) => m.inputProjector.category === 'cross-attention').map((m) => `model-${m.id}`);
+    // The table's script applies the URL's filter after load; poll until it has.
+    await expect.poll(() => visibleRowIds(page, '#catalogue-table')).toEqual(expected);
   });
 });
 

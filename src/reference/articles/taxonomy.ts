@@ -167,6 +167,8 @@ export const unifiedIo2 = byId('unified-io-2');
  * against the catalogue row's recorded counts, so the prose cannot drift from the data.
  */
 export const TOKENPACKER_RATIO = 4;
+/** CLIP ViT-L/14's patch side in pixels (facts.md CLIP notes), for the image side of a token grid. */
+const CLIP_L14_PATCH = 14;
 export const tokenpackerTokens = (() => {
   const row = byId('tokenpacker');
   const tokensIn = llava15Tokens();
@@ -174,7 +176,7 @@ export const tokenpackerTokens = (() => {
   if (row.tokens.in !== tokensIn || row.tokens.out !== out) {
     throw new Error(`taxonomy: TokenPacker ${tokensIn} → ${out} disagrees with its catalogue row ${String(row.tokens.in)} → ${String(row.tokens.out)}`);
   }
-  return { in: tokensIn, out };
+  return { in: tokensIn, out, side: Math.sqrt(tokensIn) * CLIP_L14_PATCH };
 })();
 function llava15Tokens(): number {
   return summarizePreset('llava-1.5-7b').outputShape?.[1] ?? 0;
@@ -194,6 +196,9 @@ export const tokensIn = (s: PresetSummary): number => s.input?.vision[1] ?? 0;
 export const tokensOut = (s: PresetSummary): number => s.outputShape?.[1] ?? 0;
 export const widthOut = (s: PresetSummary): number => s.outputShape?.[2] ?? 0;
 export const widthIn = (s: PresetSummary): number => s.input?.vision[2] ?? 0;
+
+/** The side of the square block of tokens a pixel shuffle merges into one (2 for InternVL: 1024 → 256 tokens). */
+export const pixelShuffleBlock = Math.sqrt(tokensIn(internvl2) / tokensOut(internvl2));
 
 /** Reduction of a token-compressing projector, as a fraction removed (576 → 144 is 0.75). */
 export const reduction = (s: PresetSummary): number => 1 - tokensOut(s) / tokensIn(s);

@@ -66,7 +66,8 @@ export const paramBars = {
   rows: [
     ...BAR_PRESETS.map((id) => {
       const s = summarizePreset(id);
-      return { key: id, label: s.model, value: s.params, group: s.kind, highlight: id === 'llava-1.5-7b' };
+      // No highlight: the accent colour is also the first series colour, which the Q-Former bars take.
+      return { key: id, label: s.model, value: s.params, group: s.kind, highlight: false };
     }),
     ...INSTRUCTBLIP_BARS.map((b) => ({ ...b, group: 'qformer', highlight: false })),
   ],
