@@ -191,6 +191,8 @@ const INTERNVL_PATCH = 14;
 export const INTERNVL_TILE_PX = Math.sqrt(internvlTileTokensIn) * INTERNVL_PATCH;
 if (!Number.isInteger(INTERNVL_TILE_PX)) throw new Error(`catalogue: InternVL's ${internvlTileTokensIn} tile tokens are not a square grid`);
 export const internvlTileTokens = internvl.outputShape?.[1] ?? 0;
+/** The side of the token block the pixel shuffle merges (2: four patch tokens become one). */
+export const internvlShuffleBlock = Math.sqrt(internvlTileTokensIn / internvlTileTokens);
 /** An 896 × 896 image splits into a 2 × 2 grid of tiles; with more than one tile a thumbnail tile is added. */
 export const INTERNVL_EXAMPLE_PX = 896;
 export const internvlGrid = INTERNVL_EXAMPLE_PX / INTERNVL_TILE_PX;
