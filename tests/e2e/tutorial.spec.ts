@@ -66,6 +66,16 @@ for (const [path, root] of [...ARTICLES.map((p) => [p, '.article-body']), ['/ref
   });
 }
 
+test('command-line flags in code keep their double hyphen', async ({ page }) => {
+  for (const path of ARTICLES) {
+    await page.goto(path);
+    const mangled = await page.locator('.article-body code').evaluateAll((els) => els.map((e) => e.textContent ?? '').filter((t) => /^[\u2013\u2014]/.test(t)));
+    expect(mangled, path).toEqual([]);
+  }
+  await page.goto(ARTICLES[0] as string);
+  await expect(page.locator('.article-body code', { hasText: 'pretrain_mm_mlp_adapter' })).toHaveText('--pretrain_mm_mlp_adapter');
+});
+
 test('the training stages (T1, T2) are answered once, and the first article links there', async ({ page }) => {
   const counts: Record<string, number> = {};
   for (const path of ARTICLES) {
