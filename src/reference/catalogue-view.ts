@@ -12,6 +12,8 @@ import {
   type CatalogueEntry,
 } from './catalogue';
 import { summarizePreset } from './preset-summary';
+import { BLIP2_STAGE1 } from './qformer-counts';
+import { quotedFigure } from './quoted-figures';
 import { formatCount } from '../primitives/format';
 
 export const entries: CatalogueEntry[] = loadCatalogue();
@@ -71,10 +73,11 @@ type Pos = 'right' | 'left' | 'above' | 'below';
  */
 const PARAM_LABELS: Record<string, { label: string; pos: Pos }> = {
   'clip-vit-l-14': { label: 'CLIP', pos: 'right' },
-  'next-gpt': { label: 'NExT-GPT (in + out)', pos: 'above' },
+  'next-gpt': { label: 'NExT-GPT (in + out)', pos: 'right' },
   gill: { label: 'GILL (in + out)', pos: 'right' },
-  'blip-2-opt-2-7b': { label: 'BLIP-2', pos: 'above' },
-  'instructblip-vicuna-13b': { label: 'InstructBLIP, MiniGPT-4', pos: 'right' },
+  'blip-2-opt-2-7b': { label: 'BLIP-2', pos: 'left' },
+  'instructblip-vicuna-13b': { label: 'InstructBLIP (at least)', pos: 'above' },
+  'minigpt-4-vicuna-13b': { label: 'MiniGPT-4', pos: 'right' },
   'minigpt-4-llama-2': { label: 'MiniGPT-4 LLaMA-2', pos: 'left' },
   'openflamingo-9b': { label: 'OpenFlamingo 3B / 9B', pos: 'right' },
   'honeybee-c-7b-m144': { label: 'Honeybee C-Abs', pos: 'left' },
@@ -182,9 +185,14 @@ export const comparison = comparisonIds.map(byId);
 
 /** InternVL: tokens per 448 px tile, from the pixel-shuffle preset (1024 patches → 256). */
 const internvl = summarizePreset('internvl2-8b');
-export const INTERNVL_TILE_PX = 448;
 export const internvlTileTokensIn = internvl.input?.vision[1] ?? 0;
+/** InternViT's patch size (facts.md: InternViT-300M-448px and -6B, patch 14); the tile side follows from the token grid. */
+const INTERNVL_PATCH = 14;
+export const INTERNVL_TILE_PX = Math.sqrt(internvlTileTokensIn) * INTERNVL_PATCH;
+if (!Number.isInteger(INTERNVL_TILE_PX)) throw new Error(`catalogue: InternVL's ${internvlTileTokensIn} tile tokens are not a square grid`);
 export const internvlTileTokens = internvl.outputShape?.[1] ?? 0;
+/** The side of the token block the pixel shuffle merges (2: four patch tokens become one). */
+export const internvlShuffleBlock = Math.sqrt(internvlTileTokensIn / internvlTileTokens);
 /** An 896 × 896 image splits into a 2 × 2 grid of tiles; with more than one tile a thumbnail tile is added. */
 export const INTERNVL_EXAMPLE_PX = 896;
 export const internvlGrid = INTERNVL_EXAMPLE_PX / INTERNVL_TILE_PX;
@@ -211,6 +219,14 @@ export const qwen2vlTokens = (QWEN2VL_EXAMPLE_PX / qwen2vlTokenSide) ** 2 + QWEN
 /** Fixed-query projectors: the same tokens out whatever comes in (S8). */
 export const fixedQuery = ['blip-2-opt-2-7b', 'openflamingo-9b', 'qwen-vl'].map(byId);
 
+/** The LLM width two rows share (the reuse answer's example); throws when they differ. */
+export function sharedWidth(a: string, b: string): number {
+  const wa = byId(a).llm.width;
+  const wb = byId(b).llm.width;
+  if (wa === null || wa !== wb) throw new Error(`catalogue: rows ${a} and ${b} do not share an LLM width (${String(wa)}, ${String(wb)})`);
+  return wa;
+}
+
 /** Widths the projector must match for reuse (L2): rows grouped by LLM width. */
 export const widthGroups = (() => {
   const m = new Map<number, CatalogueEntry[]>();
@@ -222,6 +238,24 @@ export const widthGroups = (() => {
   }
   return [...m.entries()].sort((a, b) => a[0] - b[0]);
 })();
+
+/**
+ * Counts computed for a row beyond its projector total, shown on the row's card: BLIP-2's stage-1
+ * Q-Former (the module the paper's 188M describes) and the unexplained gap between the two
+ * (facts.md BLIP-2 note). Computed by src/reference/qformer-counts.ts.
+ */
+export interface AlsoComputed {
+  key: string;
+  label: string;
+  value: number;
+}
+const blip2Paper = quotedFigure('blip2.qformer-paper').value ?? 0;
+export const alsoComputed: Record<string, AlsoComputed[]> = {
+  'blip-2-opt-2-7b': [
+    { key: 'stage1', label: 'stage-1 Q-Former with its text parts and heads, computed from salesforce/LAVIS (the module the paper’s figure describes)', value: BLIP2_STAGE1.total },
+    { key: 'gap', label: 'difference from the paper’s figure (unexplained)', value: blip2Paper - BLIP2_STAGE1.total },
+  ],
+};
 
 /** Bib keys the page cites (for its reference list). */
 export const citedKeys = [...new Set(entries.flatMap((e) => [e.cite, ...e.quoted.map((q) => q.cite)]).filter((k): k is string => k !== null))];

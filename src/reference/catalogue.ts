@@ -17,8 +17,12 @@ export const INJECT = ['sequence', 'cross-attention'] as const;
 
 /**
  * Input-projector categories of the taxonomy article. The first six follow the MM-LLMs survey's
- * input-projector types (zhang2024mmllms §2.2); the next three are the token-compressing designs of
- * facts.md d.6; the last three mark rows that have no LLM, no projector or an unconfirmed one.
+ * input-projector types (zhang2024mmllms §2.2); the next four are the token-compressing designs of
+ * facts.md d.6. `point-query` is TokenPacker's: its queries are the image's own features downsampled
+ * to a smaller grid, so their number follows the image (facts.md d.6, P13), unlike the fixed learned
+ * queries of `cross-attention` and `qformer`. The last four mark rows that have no LLM, no projector,
+ * an unconfirmed one, or one the reference does not record (Unified-IO 2's current image enters as
+ * ViT features; its resamplers handle only image and audio history, facts.md b).
  */
 export const INPUT_CATEGORIES = [
   'linear',
@@ -29,10 +33,12 @@ export const INPUT_CATEGORIES = [
   'mqformer',
   'conv-abstractor',
   'pixel-shuffle',
+  'point-query',
   'token-selection',
   'joint-embedding',
   'none',
   'unverified',
+  'not-recorded',
 ] as const;
 export type InputCategory = (typeof INPUT_CATEGORIES)[number];
 
@@ -55,10 +61,12 @@ export const INPUT_CATEGORY_LABELS: Record<InputCategory, string> = {
   mqformer: 'MQ-Former',
   'conv-abstractor': 'Convolutional abstractor',
   'pixel-shuffle': 'Pixel shuffle + MLP',
+  'point-query': 'Downsampled point queries',
   'token-selection': 'Token selection',
   'joint-embedding': 'Joint embedding (no LLM)',
   none: 'None',
   unverified: 'Not confirmed',
+  'not-recorded': 'Not recorded',
 };
 
 export const OUTPUT_CATEGORY_LABELS: Record<OutputCategory, string> = {
@@ -91,6 +99,11 @@ const componentSchema = z
     preset: z.string().min(1),
     /** How many copies the model has (OpenFlamingo: one gated block per LM layer that gets one). */
     times: z.number().int().positive(),
+    /**
+     * Which part of the preset's count: the whole module, or, for a Q-Former preset, the Q-Former
+     * alone (`qformer`) or its final projection (`proj`). InstructBLIP counts BLIP-2's query path.
+     */
+    part: z.enum(['all', 'qformer', 'proj']).default('all'),
     /** The verified figure for `times` copies, from facts.md; code must reproduce it exactly. */
     figure: count,
     side: z.enum(['input', 'output']).default('input'),
@@ -129,6 +142,11 @@ export const modelSchema = z
       .object({ label: z.string().min(1), category: z.enum(OUTPUT_CATEGORIES), surveyType: z.enum(SURVEY_OUTPUT_TYPES).nullable() })
       .strict(),
     components: z.array(componentSchema),
+    /**
+     * True when the computed total leaves out trainable parts the reference gives no verified figure
+     * for (InstructBLIP's instruction embeddings and text FFNs): the page shows it as "at least".
+     */
+    lowerBound: z.boolean().optional(),
     quoted: z.array(quotedSchema),
     /** Learned projector parameters of a design that has none (Visual ChatGPT). */
     learnedParams: z.literal(0).optional(),
@@ -224,7 +242,12 @@ export function computeEntry(row: ModelRow): CatalogueEntry {
     } catch (e) {
       throw new Error(`models.json row "${row.id}": ${(e as Error).message}`);
     }
-    return { label: c.label, preset: c.preset, side: c.side, times: c.times, paramsEach: s.params, params: s.params * c.times, figure: c.figure };
+    let paramsEach = s.params;
+    if (c.part !== 'all') {
+      if (!s.breakdown) throw new Error(`models.json row "${row.id}": component "${c.label}" asks for part "${c.part}" of ${c.preset}, which is not a Q-Former preset`);
+      paramsEach = s.breakdown[c.part];
+    }
+    return { label: c.label, preset: c.preset, side: c.side, times: c.times, paramsEach, params: paramsEach * c.times, figure: c.figure };
   });
   let tokensIn: number | null = null;
   let tokensOut: number | null = null;

@@ -4,6 +4,9 @@
  * verdict was changed by a re-check carries `evidence` (previous verdict, what was checked, sources).
  * `watch` lists figures of a claim that are UNVERIFIED: they may appear on the site only in the
  * ledger or inside an element marked data-unverified (tests/e2e/reference.spec.ts checks every page).
+ * `sourceNote` says, for this claim alone, where its evidence comes from when the bib keys cannot say
+ * it (no bib entry, nothing identified, or a cited entry that is not the source of the figure); a
+ * claim without sources must have one, so the ledger never prints one claim's note under another.
  */
 import { z } from 'zod';
 import data from '../../content/data/claims.json';
@@ -22,6 +25,7 @@ export const claimSchema = z
     verdict: z.enum(VERDICTS),
     finding: z.string().min(1),
     sources: z.array(bibKey),
+    sourceNote: z.string().min(1).optional(),
     evidence: z
       .object({
         previousVerdict: z.enum(VERDICTS),
@@ -37,6 +41,9 @@ export const claimSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.watch && c.verdict === 'VERIFIED') ctx.addIssue({ code: 'custom', path: ['watch'], message: 'only non-verified claims have watched figures' });
+    if (c.sources.length === 0 && !c.sourceNote) {
+      ctx.addIssue({ code: 'custom', path: ['sourceNote'], message: 'a claim without bib sources needs its own sourceNote saying where its evidence comes from' });
+    }
   });
 export type Claim = z.infer<typeof claimSchema>;
 

@@ -4,6 +4,7 @@
  */
 import { getPreset } from '../projectors/presets';
 import { getProjector } from '../projectors/registry';
+import { qformerParamBreakdown, type QformerConfig } from '../projectors/qformer';
 import type { InputShapes, Shape } from '../projectors/types';
 
 export interface PresetSummary {
@@ -20,6 +21,13 @@ export interface PresetSummary {
   /** Weight memory in bytes at fp32 and fp16. */
   bytesFp32: number;
   bytesFp16: number;
+  /**
+   * Q-Former presets only: the count split into the Q-Former proper and its final projection into
+   * the LLM (opt_proj / llm_proj), from the module's own breakdown (facts.md BLIP-2 note).
+   */
+  breakdown?: { qformer: number; proj: number };
+  /** The preset's validated configuration, for the odd width an article names (read with zod there). */
+  config: Readonly<Record<string, unknown>>;
 }
 
 export function summarizePreset(id: string): PresetSummary {
@@ -40,5 +48,7 @@ export function summarizePreset(id: string): PresetSummary {
     flops: preset.input ? spec.flops(config, preset.input) : undefined,
     bytesFp32: params * 4,
     bytesFp16: params * 2,
+    breakdown: preset.kind === 'qformer' ? qformerParamBreakdown(config as QformerConfig) : undefined,
+    config: config as Record<string, unknown>,
   };
 }

@@ -25,6 +25,29 @@ test('LLaVA-1.5-7B projector parameters on the page equal the computed value', a
   await expect(page.locator('[data-key="llava-1.5-13b.params"]')).toHaveText(formatInt(summarizePreset('llava-1.5-13b').params));
 });
 
+test('the wrong third-party parameter figure names the pages it comes from, not the LLaVA-1.5 paper', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const quote = page.locator('[data-quote="llava15.third-party-claim"]');
+  await expect(quote).toHaveText('“a few hundred thousand parameters”');
+  await expect(quote).toHaveAttribute('data-status', 'CORRECTED');
+  // What follows the quote is its attribution, not a citation of the paper the figure contradicts.
+  const next = await quote.evaluate((el) => ({ cls: el.nextElementSibling?.className ?? '', text: el.nextElementSibling?.textContent ?? '' }));
+  expect(next.cls).toBe('quote-source');
+  expect(next.text).toContain('third-party web pages');
+  expect(next.text).not.toContain('Liu et al.');
+});
+
+test('InstructBLIP’s bars count its trainable Q-Former, and no caption claims a count the catalogue lacks', async ({ page }) => {
+  await page.goto(ARTICLE);
+  const queryPath = 105_162_240; // facts.md BLIP-2 note: the generative-stage Q-Former
+  const bar = page.locator('#fig-params .fig-variant-wide [data-key="instructblip-vicuna7b"] [data-value]').first();
+  await expect(bar).toHaveAttribute('data-value', String(queryPath + summarizePreset('instructblip-vicuna7b').params));
+  const caption = page.locator('#fig-params figcaption');
+  await expect(caption).not.toContainText('counted separately');
+  await expect(caption).toContainText('lower bounds');
+  await expect(page.locator('[data-key="fig.qformer-path"]')).toHaveText(formatInt(queryPath));
+});
+
 test('every number on the article is painted through the shared formatter', async ({ page }) => {
   await page.goto(ARTICLE);
   const nums = await page.locator('.num[data-value]').evaluateAll((els) =>

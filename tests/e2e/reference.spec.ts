@@ -92,6 +92,13 @@ test.describe('Model catalogue', () => {
     await expect(page.locator('#model-llava-1-5-7b [data-key="llava-1-5-7b.params"]')).toHaveText('20,979,712');
     await expect(page.locator('#model-openflamingo-9b [data-key="openflamingo-9b.params"]')).toHaveText(formatInt(63_019_008 + 1_115_815_952));
     await expect(page.locator('#model-qwen-vl')).toContainText('UNVERIFIED');
+    // InstructBLIP trains its Q-Former: BLIP-2's query path plus llm_proj, shown as a lower bound.
+    await expect(page.locator('#model-instructblip-vicuna-7b [data-key="instructblip-vicuna-7b.params"]')).toHaveText(formatInt(105_162_240 + 3_149_824));
+    await expect(page.locator('#model-instructblip-vicuna-7b [data-lower-bound]')).toHaveText('at least');
+    // BLIP-2's card shows the computed stage-1 count beside the paper's 188M, and the gap.
+    await expect(page.locator('[data-key="card.blip-2-opt-2-7b.stage1"]')).toHaveText(formatInt(186_705_470));
+    await expect(page.locator('[data-key="card.blip-2-opt-2-7b.gap"]')).toHaveText(formatInt(188_000_000 - 186_705_470));
+    await expect(page.locator('#how-to-read')).not.toContainText('counted separately');
     expect(external).toEqual([]);
   });
 
@@ -165,6 +172,21 @@ test.describe('Claim ledger', () => {
     expect(external).toEqual([]);
   });
 
+  test('each claim without a bib source shows its own source note', async ({ page }) => {
+    await page.goto(CLAIMS);
+    // The LVP claims name the anonymous submission; C18 (CDRA) and C19 must not inherit that line.
+    for (const id of ['C15', 'C32', 'C33', 'C40']) {
+      await expect(page.locator(`#claim-${id} [data-source-note="${id}"]`), id).toContainText('OpenReview forum PxBzxO02Ef');
+    }
+    const c18 = page.locator('#claim-C18 [data-source-note="C18"]');
+    await expect(c18).toContainText('CDRA');
+    await expect(c18).not.toContainText('OpenReview');
+    const c19 = page.locator('#claim-C19 [data-source-note="C19"]');
+    await expect(c19).toContainText('C15–C18');
+    await expect(c19).not.toContainText('OpenReview');
+    for (const id of ['C18', 'C19']) await expect(page.locator(`#claim-${id}`), id).not.toContainText('ICLR submission');
+  });
+
   test('filters by verdict from a link, and rejects an unknown verdict clearly', async ({ page }) => {
     const corrected = claims.filter((c) => c.verdict === 'CORRECTED');
     await page.goto(`${CLAIMS}?verdict=corrected`);
@@ -186,11 +208,30 @@ test.describe('Taxonomy article', () => {
     const bars = await page.locator('#fig-survey-output .fig-variant-wide [data-value]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
     expect(bars).toEqual(expect.arrayContaining(survey.output.map((o) => o.count)));
     const leafLinks = page.locator('#fig-taxonomy .fig-variant-wide a[href^="/reference/models/?"]');
-    await expect(leafLinks).toHaveCount(12);
+    await expect(leafLinks).toHaveCount(13);
     await leafLinks.first().focus();
     await expect(leafLinks.first()).toBeFocused();
     await expect(page.locator('a[href="/reference/claims/#claim-C08"]').first()).toBeVisible();
     expect(external).toEqual([]);
+  });
+
+  test('the prose lists the same models per type as the diagram and the catalogue filter', async ({ page }) => {
+    await page.goto(TAXONOMY);
+    const families = (category: string): string[] =>
+      (models as (ModelRow & { family: string })[]).filter((m) => m.inputProjector.category === category).map((m) => m.family).filter((f, i, a) => a.indexOf(f) === i);
+    const resamplers = page.locator('[data-representatives="cross-attention"]');
+    await expect(resamplers).toHaveText(families('cross-attention').join(', '));
+    await expect(resamplers).not.toContainText('TokenPacker');
+    await expect(resamplers).not.toContainText('Unified-IO');
+    await expect(page.locator('[data-representatives="point-query"]')).toHaveText('TokenPacker');
+    // The diagram's leaf note shows the same families.
+    await expect(page.locator('#fig-taxonomy .fig-variant-wide [data-key="in-cross-attention"]').first()).toContainText(families('cross-attention').join(', '));
+    // Following the prose link filters the catalogue to exactly those rows.
+    await page.locator('[data-representatives="cross-attention"]').click();
+    await page.waitForURL(/\/reference\/models\/\?input=cross-attention/);
+    const expected = models.filter((m) => m.inputProjector.category === 'cross-attention').map((m) => `model-${m.id}`);
+    // The table's script applies the URL's filter after load; poll until it has.
+    await expect.poll(() => visibleRowIds(page, '#catalogue-table')).toEqual(expected);
   });
 });
 

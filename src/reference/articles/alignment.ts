@@ -15,9 +15,11 @@ import type { BaseConfig } from '../../../notebooks/types';
 import { loadCatalogue } from '../catalogue';
 import { committedRecord } from '../results';
 import { summarizePreset } from '../preset-summary';
+import { INSTRUCTBLIP_TRAINABLE_AT_LEAST } from '../qformer-counts';
 import { defaults as dualDefaults } from '../../projectors/dual-projection';
 import { crossAttnEveryNLayers } from '../../projectors/gated-cross-attention';
 import { getPreset } from '../../projectors/presets';
+import { getProjector } from '../../projectors/registry';
 
 // ---- Presets the article draws on ------------------------------------------------------------
 
@@ -75,6 +77,9 @@ export const OF3B = {
   resamplerParams: ofResampler.params,
 } as const;
 export const OF3B_TRAINABLE = OF3B.resamplerParams + OF3B.blocks * OF3B.blockParams;
+
+/** InstructBLIP (Vicuna-7B) trains its Q-Former and llm_proj: at least BLIP-2's query path plus llm_proj. */
+export const INSTRUCTBLIP_TRAINABLE = INSTRUCTBLIP_TRAINABLE_AT_LEAST.vicuna7b;
 
 // ---- The survey's tally (facts.md d.5) -----------------------------------------------------------
 
@@ -161,7 +166,7 @@ export const featureMapDiagram = {
   stages: [
     { key: 'encoder', role: 'encoder', label: 'Vision encoder', note: 'CLIP ViT-L/14-336, frozen', shape: [LLAVA15.tokens, LLAVA15.visionDim] },
     { key: 'projector', role: 'input-projector', label: 'Projector', note: 'Linear (LLaVA) or GELU MLP (LLaVA-1.5)', shape: [LLAVA15.tokens, LLAVA15.llmDim], params: LLAVA15.params, highlight: true },
-    { key: 'llm', role: 'llm', label: 'LLM', note: 'reads visual tokens as a prefix; frozen in stage 1' },
+    { key: 'llm', role: 'llm', label: 'LLM', note: 'reads them in place of <image>; frozen in stage 1' },
   ],
   inputs: [{ key: 'text', label: 'Text tokens', to: 'llm' }],
 };
@@ -237,6 +242,25 @@ const EXERCISE_SETTINGS = {
 } as const satisfies Record<string, { notebook: string; set: Record<string, unknown> }>;
 
 export type ExerciseId = keyof typeof EXERCISE_SETTINGS;
+
+/**
+ * Parameter counts an exercise answer names: the feature-map students at the widths an exercise
+ * sets, counted by the same projector modules and configs the notebook builds (align-feature-map.ts
+ * `students`: {visionDim, llmDim}, depth 2 for the MLP, rank r for the low-rank map).
+ */
+function featureMapParams(kind: 'linear' | 'mlp' | 'low-rank', overrides: { textDims?: number; rank?: number } = {}): number {
+  const config = z.object({ imageDims: z.number().int(), textDims: z.number().int(), rank: z.number().int() }).passthrough().parse(committedRecord('align-feature-map').meta.config);
+  const io = { visionDim: config.imageDims, llmDim: overrides.textDims ?? config.textDims };
+  const cfg = kind === 'mlp' ? { ...io, depth: 2 } : kind === 'low-rank' ? { ...io, rank: overrides.rank ?? config.rank } : io;
+  const spec = getProjector(kind);
+  return spec.paramCount(spec.schema.parse(cfg));
+}
+const widerRank = EXERCISE_SETTINGS['fm-rank'].set.rank;
+const widerText = EXERCISE_SETTINGS['fm-width'].set.textDims;
+/** fm-rank: the low-rank map at the exercise's rank against the linear map (committed widths). */
+export const EX_FM_RANK = { rank: widerRank, lowRank: featureMapParams('low-rank', { rank: widerRank }), linear: featureMapParams('linear') } as const;
+/** fm-width: the linear and MLP students when the targets keep their full width. */
+export const EX_FM_WIDTH = { textDims: widerText, linear: featureMapParams('linear', { textDims: widerText }), mlp: featureMapParams('mlp', { textDims: widerText }) } as const;
 
 /** `setting` reads like "loss = mse"; `from` names the committed value it replaces on the Lab page. */
 export function exercise(id: ExerciseId): { href: string; setting: string; from: string } {

@@ -5,9 +5,13 @@
  * here). Nothing shown is typed by hand.
  */
 import { z } from 'zod';
+import { formatInt } from '../../primitives/format';
 import survey from '../../../content/data/survey-projectors.json';
 import { INPUT_CATEGORY_LABELS, OUTPUT_CATEGORY_LABELS, loadCatalogue, type CatalogueEntry, type InputCategory, type OutputCategory } from '../catalogue';
 import { summarizePreset, type PresetSummary } from '../preset-summary';
+import { BLIP2_STAGE1 } from '../qformer-counts';
+import { INTERNVL_TILE_PX } from '../catalogue-view';
+import { quotedFigure } from '../quoted-figures';
 import type { ProjectorKind } from '../../projectors/types';
 
 const entries = loadCatalogue();
@@ -71,6 +75,19 @@ export const surveyInputBars = {
 };
 export const surveyInputTop = surveyData.input[0];
 
+/** Models of one input type in the survey tally ("Cross-attention" counts AnyMAL's mixed row apart). */
+export function surveyCount(type: string): number {
+  const row = surveyData.input.find((r) => r.type === type);
+  if (!row) throw new Error(`taxonomy: the survey tally has no input type "${type}"`);
+  return row.count;
+}
+/** The survey tally's single-model types, named with their model (P-Former: DLP, MQ-Former: Lyrics). */
+export const surveySingles = surveyData.input.filter((r) => r.models !== undefined && r.category !== 'cross-attention');
+
+/** Figure titles that name the tally's size, formatted, not typed. */
+export const surveyOutputTitle = `Output-projector field of the ${formatInt(SURVEY_TOTAL)} models listed with projectors on the MM-LLMs survey authors' site`;
+export const surveyInputTitle = `Input-projector field of the same ${formatInt(SURVEY_TOTAL)} models`;
+
 // ---- The types of the taxonomy -----------------------------------------------------------------
 
 export interface TypeCard {
@@ -104,6 +121,7 @@ export const inputTypes: Record<string, TypeCard> = {
   mqformer: card('mqformer', 'input', rowsOfInput('mqformer'), [], [], INPUT_CATEGORY_LABELS.mqformer),
   'conv-abstractor': card('conv-abstractor', 'input', rowsOfInput('conv-abstractor'), ['c-abstractor', 'ldp'], ['honeybee-c-abs-7b-m144', 'mobilevlm-ldp-1.7b', 'mobilevlm-v2-ldpv2-1.7b'], INPUT_CATEGORY_LABELS['conv-abstractor']),
   'pixel-shuffle': card('pixel-shuffle', 'input', rowsOfInput('pixel-shuffle'), ['pixel-shuffle-mlp'], ['internvl2-8b', 'internvl-1.5'], INPUT_CATEGORY_LABELS['pixel-shuffle']),
+  'point-query': card('point-query', 'input', rowsOfInput('point-query'), [], [], INPUT_CATEGORY_LABELS['point-query']),
   'token-selection': card('token-selection', 'input', rowsOfInput('token-selection'), ['token-selection'], [], INPUT_CATEGORY_LABELS['token-selection']),
 };
 
@@ -137,14 +155,50 @@ export const nextgptImage = summarizePreset('nextgpt-image-output');
 export const gillMapper = summarizePreset('gill-mapper');
 export const clip = summarizePreset('clip-l14');
 export const openflamingo9b = byId('openflamingo-9b');
+/** BLIP-2's stage-1 Q-Former, computed, and its unexplained gap to the paper's figure (facts.md P19). */
+export const blip2Stage1 = BLIP2_STAGE1.total;
+export const blip2Gap = (quotedFigure('blip2.qformer-paper').value ?? 0) - BLIP2_STAGE1.total;
 export const visualChatgpt = byId('visual-chatgpt');
 export const unifiedIo2 = byId('unified-io-2');
+
+/**
+ * TokenPacker at 336 px: LLaVA-1.5's patch tokens, one point query per 2 × 2 cell (ratio 1/4,
+ * CircleRadon/TokenPacker README, facts.md P13). Computed from the LLaVA-1.5 preset and checked
+ * against the catalogue row's recorded counts, so the prose cannot drift from the data.
+ */
+export const TOKENPACKER_RATIO = 4;
+/** CLIP ViT-L/14's patch side in pixels (facts.md CLIP notes), for the image side of a token grid. */
+const CLIP_L14_PATCH = 14;
+export const tokenpackerTokens = (() => {
+  const row = byId('tokenpacker');
+  const tokensIn = llava15Tokens();
+  const out = tokensIn / TOKENPACKER_RATIO;
+  if (row.tokens.in !== tokensIn || row.tokens.out !== out) {
+    throw new Error(`taxonomy: TokenPacker ${tokensIn} → ${out} disagrees with its catalogue row ${String(row.tokens.in)} → ${String(row.tokens.out)}`);
+  }
+  return { in: tokensIn, out, side: Math.sqrt(tokensIn) * CLIP_L14_PATCH };
+})();
+function llava15Tokens(): number {
+  return summarizePreset('llava-1.5-7b').outputShape?.[1] ?? 0;
+}
+
+/** InternVL's tile side in pixels, from its token grid (the catalogue's worked example uses the same). */
+export { INTERNVL_TILE_PX };
+
+/** The narrow width inside NExT-GPT's image head (Linear(4096, 512) → nn.Transformer, facts.md NExT-GPT note). */
+export const nextgptHiddenWidth = z.object({ hidden: z.number().int().positive() }).passthrough().parse(nextgptImage.config).hidden;
+
+/** MobileVLM's LDP against LDPv2 at the same LLM width (1.7B): the exercise's comparison. */
+export const ldpOverLdpv2 = ldp.params / ldpv2.params;
 
 /** Tokens in and out of a preset ([batch, tokens, width] shapes). */
 export const tokensIn = (s: PresetSummary): number => s.input?.vision[1] ?? 0;
 export const tokensOut = (s: PresetSummary): number => s.outputShape?.[1] ?? 0;
 export const widthOut = (s: PresetSummary): number => s.outputShape?.[2] ?? 0;
 export const widthIn = (s: PresetSummary): number => s.input?.vision[2] ?? 0;
+
+/** The side of the square block of tokens a pixel shuffle merges into one (2 for InternVL: 1024 → 256 tokens). */
+export const pixelShuffleBlock = Math.sqrt(tokensIn(internvl2) / tokensOut(internvl2));
 
 /** Reduction of a token-compressing projector, as a fraction removed (576 → 144 is 0.75). */
 export const reduction = (s: PresetSummary): number => 1 - tokensOut(s) / tokensIn(s);
@@ -156,16 +210,25 @@ export const openflamingo9bBlocks = openflamingo9b.computed.components[1]?.times
 const countInput = (c: InputCategory): number => rowsOfInput(c).length;
 const countOutput = (c: OutputCategory): number => rowsOfOutput(c).length;
 
-/** Notes where the family name would mislead (PruMerge belongs to the LLaVA family). */
-const NOTE_OVERRIDE: Record<string, string> = { 'token-selection': 'LLaVA-PruMerge, LVP' };
+/**
+ * The model families of a type, in catalogue order: the one list both the diagram's leaf note and
+ * the article's "Representatives" line are made from, so the two cannot disagree.
+ */
+export const families = (c: TypeCard): string[] => c.rows.map((r) => r.family).filter((f, i, a) => a.indexOf(f) === i);
 
-const models = (c: TypeCard): string =>
-  NOTE_OVERRIDE[c.key] ??
-  c.rows
-    .map((r) => r.family)
-    .filter((f, i, a) => a.indexOf(f) === i)
-    .slice(0, 3)
-    .join(', ');
+/** The families of an input type as the article's prose lists them. */
+export function representatives(k: keyof typeof inputTypes): string {
+  const c = inputTypes[k];
+  if (!c) throw new Error(`taxonomy: no input type "${String(k)}"`);
+  return families(c).join(', ');
+}
+
+/** The diagram's leaf note: the same families, cut to three with an ellipsis where there are more. */
+const DIAGRAM_FAMILIES = 3;
+const models = (c: TypeCard): string => {
+  const all = families(c);
+  return all.length > DIAGRAM_FAMILIES ? `${all.slice(0, DIAGRAM_FAMILIES).join(', ')}, …` : all.join(', ');
+};
 
 /** The interactive taxonomy diagram: every leaf links to its catalogue rows and its implementation. */
 export const taxonomyTree = {
@@ -177,7 +240,7 @@ export const taxonomyTree = {
     { key: 'queries', label: 'Learned queries', parent: 'input', branch: 1 },
     ...(['cross-attention', 'qformer', 'pformer', 'mqformer'] as const).map((k) => leafIn(k, 'queries', 1)),
     { key: 'spatial', label: 'Spatial downsampling', parent: 'input', branch: 2 },
-    ...(['conv-abstractor', 'pixel-shuffle'] as const).map((k) => leafIn(k, 'spatial', 2)),
+    ...(['conv-abstractor', 'pixel-shuffle', 'point-query'] as const).map((k) => leafIn(k, 'spatial', 2)),
     { key: 'selection', label: 'Selection', parent: 'input', branch: 3 },
     leafIn('token-selection', 'selection', 3),
     { key: 'output', label: 'Output projector', parent: 'projector', note: 'LLM → generator', branch: 4, dashed: true },
@@ -205,3 +268,13 @@ function leafOut(k: OutputCategory & keyof typeof outputTypes) {
 /** LVP's token reduction as its abstract words it (catalogue row, quoted with its locator). */
 export const lvpTokenQuote = byId('lvp').quoted.find((q) => q.label === 'token reduction')?.text ?? '';
 if (lvpTokenQuote === '') throw new Error('taxonomy: the LVP row lost its quoted token reduction');
+
+// ---- Exercises -----------------------------------------------------------------------------------
+
+/** Exercise "tokens in, tokens out": one tile's patches through four kinds of projector. */
+export const exTokens = (() => {
+  const n = tokensIn(internvl2);
+  return { in: n, mlp: n, qformer: tokensOut(blip2), pixelShuffle: tokensOut(internvl2), pointQuery: n / TOKENPACKER_RATIO };
+})();
+/** Exercise "parameters or tokens": LLaVA-1.5's visual tokens per BLIP-2 visual token. */
+export const exTokenRatio = tokensOut(llava15) / tokensOut(blip2);

@@ -3,6 +3,7 @@
  * derived from the projector library and its presets; nothing is typed by hand.
  */
 import { summarizePreset } from '../preset-summary';
+import { BLIP2_QUERY_PATH, INSTRUCTBLIP_TRAINABLE_AT_LEAST } from '../qformer-counts';
 
 /** CLIP ViT-L/14 at 336 px: the image side in pixels and the patch size (facts.md, CLIP notes). */
 export const IMAGE_SIDE = 336;
@@ -48,25 +49,60 @@ export const pipelineData = {
   inputs: [{ key: 'text', label: 'Text tokens', to: 'llm' }],
 };
 
-/** Figure 2: projector parameters of real models, computed from the presets. */
-const BAR_PRESETS = [
-  'llava-v1-7b',
-  'llava-v1-13b',
-  'llava-1.5-7b',
-  'llava-1.5-13b',
-  'minigpt4-vicuna7b',
-  'minigpt4-vicuna13b',
-  'minigpt4-llama2',
-  'instructblip-vicuna7b',
-  'instructblip-vicuna13b',
+/** Figure 2: trainable projector parameters of real models, computed from the presets. */
+const BAR_PRESETS = ['llava-v1-7b', 'llava-v1-13b', 'llava-1.5-7b', 'llava-1.5-13b', 'minigpt4-vicuna7b', 'minigpt4-vicuna13b', 'minigpt4-llama2'] as const;
+
+/**
+ * InstructBLIP trains its Q-Former with llm_proj, so its bar is BLIP-2's query path plus llm_proj,
+ * a lower bound (src/reference/qformer-counts.ts); MiniGPT-4's Q-Former is frozen, so only its
+ * linear layer counts.
+ */
+const INSTRUCTBLIP_BARS = [
+  { key: 'instructblip-vicuna7b', label: 'InstructBLIP (Vicuna-7B), at least', value: INSTRUCTBLIP_TRAINABLE_AT_LEAST.vicuna7b },
+  { key: 'instructblip-vicuna13b', label: 'InstructBLIP (Vicuna-13B), at least', value: INSTRUCTBLIP_TRAINABLE_AT_LEAST.vicuna13b },
 ] as const;
 
 export const paramBars = {
-  rows: BAR_PRESETS.map((id) => {
-    const s = summarizePreset(id);
-    return { key: id, label: s.model, value: s.params, group: s.kind, highlight: id === 'llava-1.5-7b' };
-  }),
+  rows: [
+    ...BAR_PRESETS.map((id) => {
+      const s = summarizePreset(id);
+      // No highlight: the accent colour is also the first series colour, which the Q-Former bars take.
+      return { key: id, label: s.model, value: s.params, group: s.kind, highlight: false };
+    }),
+    ...INSTRUCTBLIP_BARS.map((b) => ({ ...b, group: 'qformer', highlight: false })),
+  ],
 };
+export const instructblipTrainable = INSTRUCTBLIP_TRAINABLE_AT_LEAST;
+export const blip2QueryPath = BLIP2_QUERY_PATH;
+
+/** The original LLaVA's image side: its token count is a square grid of PATCH-pixel patches (224 px, facts.md b). */
+const v1Tokens = llavaV1.outputShape?.[1] ?? 0;
+export const V1_TOKENS = v1Tokens;
+export const V1_IMAGE_SIDE = Math.sqrt(v1Tokens) * PATCH;
+if (!Number.isInteger(V1_IMAGE_SIDE)) throw new Error(`LLaVA v1 preset has ${v1Tokens} tokens, not a square grid of ${PATCH}-px patches`);
+
+/**
+ * Designs that hand the LLM fewer tokens than LLaVA-1.5's MLP ("What comes next"): MobileVLM's LDP
+ * (same 576-token input), OpenFlamingo's resampler and BLIP-2's Q-Former, from their presets.
+ */
+const tokensOut = (id: string): number => summarizePreset(id).outputShape?.[1] ?? 0;
+export const FEWER_TOKENS = {
+  ldp: tokensOut('mobilevlm-ldp-1.7b'),
+  ldpIn: summarizePreset('mobilevlm-ldp-1.7b').input?.vision[1] ?? 0,
+  resampler: tokensOut('openflamingo-3b-resampler'),
+  qformer: tokensOut('blip2-opt-2.7b'),
+} as const;
+
+// ---- Exercises -----------------------------------------------------------------------------------
+
+/** Exercise 1: LLaVA-1.5-13B's two layers, counted the way paramCount counts them. */
+const d13 = llava15x13.outputShape?.[2] ?? 0;
+export const EX13 = { dv: DV, d: d13, first: DV * d13 + d13, second: d13 * d13 + d13, total: llava15x13.params } as const;
+if (EX13.first + EX13.second !== EX13.total) throw new Error('LLaVA-1.5-13B: the per-layer split does not add up to paramCount');
+
+/** Exercise 2: the same encoder run on a larger square image (an input of the exercise, not a model's setting). */
+export const EX_LARGER_SIDE = 448;
+export const EX_LARGER_TOKENS = (EX_LARGER_SIDE / PATCH) ** 2;
 
 /** GILL maps CLIP's pooled embedding to a few LLM tokens (facts.md GILL row). */
 export const gill = summarizePreset('gill-input');

@@ -93,13 +93,14 @@ export function rehypeAtlas() {
           setAttr(el, 'number', String(number));
         } else if (name === 'Quote') {
           const id = attr(el, 'id') ?? '';
-          let key: string;
+          let key: string | undefined;
           try {
             key = quotedFigure(id).cite;
           } catch (err) {
             throw new Error(`${(err as Error).message} in ${where}`);
           }
-          if (!cited.includes(key)) cited.push(key);
+          // A figure credited by attribution (no bib entry) adds nothing to the reference list.
+          if (key !== undefined && !cited.includes(key)) cited.push(key);
         } else if (name === 'Cite') {
           const keys = (attr(el, 'k') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
           if (keys.length === 0) throw new Error(`<Cite> without a k="key" attribute in ${where}`);

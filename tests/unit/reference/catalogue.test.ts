@@ -27,7 +27,7 @@ describe('model catalogue', () => {
   it('computed parameter and token counts equal the verified figures exactly', () => {
     expect(catalogueMismatches(entries)).toEqual([]);
     const checked = entries.flatMap((e) => e.computed.components);
-    expect(checked.length).toBe(31); // every computed component of every row
+    expect(checked.length).toBe(34); // every computed component of every row
   });
 
   it('reproduces the facts.md figures for key rows (literal values)', () => {
@@ -49,6 +49,24 @@ describe('model catalogue', () => {
     expect(byId('gill').computed.tokensOut).toBe(4);
     expect(byId('clip-vit-b-32').computed.inputParams).toBe(655_360);
     expect(byId('minigpt-4-llama-2').computed.tokensOut).toBe(64);
+  });
+
+  it('counts InstructBLIP’s trainable Q-Former, not llm_proj alone, and says the count is a lower bound', () => {
+    // The Q-Former trains with llm_proj (LAVIS blip2_vicuna_instruct.py); BLIP-2's query path is computed by the site.
+    expect(byId('instructblip-vicuna-7b').computed.inputParams).toBe(105_162_240 + 3_149_824);
+    expect(byId('instructblip-vicuna-13b').computed.inputParams).toBe(105_162_240 + 3_937_280);
+    for (const id of ['instructblip-vicuna-7b', 'instructblip-vicuna-13b']) {
+      expect(byId(id).lowerBound, id).toBe(true);
+      expect(byId(id).note, id).not.toMatch(/not counted separately|counted separately/);
+    }
+    // MiniGPT-4's Q-Former is frozen: only its linear layer trains, and its count is exact.
+    expect(byId('minigpt-4-vicuna-13b').computed.inputParams).toBe(3_937_280);
+    expect(byId('minigpt-4-vicuna-13b').lowerBound).toBeUndefined();
+  });
+
+  it('files no computed count under a paper’s citation', () => {
+    // facts.md a: a computed count is "computed from <repository path>", never the paper's own number.
+    for (const e of entries) for (const q of e.quoted) expect(q.label, e.id).not.toMatch(/computed/i);
   });
 
   it('keeps UNVERIFIED rows labelled and never computes what is not recorded', () => {

@@ -39,6 +39,25 @@ describe('claim ledger', () => {
     for (const w of watched) expect(claims.find((c) => c.id === w.claim)?.verdict).not.toBe('VERIFIED');
   });
 
+  it('gives every claim its own source note: LVP claims name the submission, C18 and C19 do not', () => {
+    const note = (id: string): string => claims.find((c) => c.id === id)?.sourceNote ?? '';
+    for (const c of claims) if (c.sources.length === 0) expect(c.sourceNote, c.id).toBeTruthy();
+    for (const id of ['C15', 'C32', 'C33', 'C40']) expect(note(id), id).toContain('OpenReview forum PxBzxO02Ef');
+    for (const id of ['C18', 'C19']) expect(note(id), id).not.toMatch(/OpenReview|ICLR/);
+    expect(note('C18')).toContain('CDRA');
+    expect(note('C19')).toContain('C15–C18');
+    // C16 cites LLaVA-Meteor only to tell it apart: the note says the range is the submission's.
+    expect(note('C16')).toContain('PxBzxO02Ef');
+    // A claim without sources and without a note of its own is rejected, naming the field.
+    const bad = structuredClone(claims) as unknown as Array<Record<string, unknown>>;
+    delete (bad[17] as Record<string, unknown>).sourceNote;
+    expect(() => parseClaims(bad)).toThrow(/\[17\]\.sourceNote/);
+  });
+
+  it('carries no re-check that the shared ledger does not record', () => {
+    for (const c of claims) if (!c.evidence) expect(c.finding, c.id).not.toMatch(/Re-checked on/);
+  });
+
   it('rejects bad data with the claim and field named', () => {
     const bad = structuredClone(claims) as unknown as Array<Record<string, unknown>>;
     (bad[3] as Record<string, unknown>).verdict = 'PROBABLY';

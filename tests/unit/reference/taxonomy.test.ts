@@ -33,7 +33,7 @@ describe('taxonomy diagram', () => {
     const svg = taxonomy.render(data, opts, env());
     const catalogue = loadCatalogue();
     const leaves = data.nodes.filter((n) => !data.nodes.some((m) => m.parent === n.key));
-    expect(leaves).toHaveLength(12);
+    expect(leaves).toHaveLength(13); // 10 input types (point queries among them) and 3 output classes
     for (const leaf of leaves) {
       const g = svg.querySelector(`[data-key="${leaf.key}"]`);
       expect(g, leaf.key).not.toBeNull();
@@ -46,6 +46,31 @@ describe('taxonomy diagram', () => {
     const conv = svg.querySelector('[data-key="in-conv-abstractor.count"]');
     expect(conv?.getAttribute('data-value')).toBe('5'); // Honeybee + 2 MobileVLM + 2 MobileVLM V2
     expect(svg.getAttribute('role')).toBe('group');
+  });
+
+  it('files TokenPacker under spatial downsampling and Unified-IO 2 outside the learned-query types', () => {
+    const row = (id: string) => catalogue.find((e) => e.id === id);
+    const catalogue = loadCatalogue();
+    // TokenPacker's point queries are downsampled image features; their number follows the image (facts.md d.6).
+    expect(row('tokenpacker')?.inputProjector.category).toBe('point-query');
+    const pointLeaf = data.nodes.find((n) => n.key === 'in-point-query');
+    expect(pointLeaf?.parent).toBe('spatial');
+    // Unified-IO 2's current image enters as ViT features; its resamplers handle only history.
+    expect(row('unified-io-2')?.inputProjector.category).toBe('not-recorded');
+    const queryRows = catalogue.filter((e) => e.inputProjector.category === 'cross-attention').map((e) => e.id);
+    expect(queryRows).toEqual(['flamingo-3b', 'openflamingo-3b', 'openflamingo-9b', 'qwen-vl']);
+  });
+
+  it('lists the same families in the prose and in the diagram', () => {
+    expect(T.representatives('cross-attention')).toBe('Flamingo, Qwen-VL');
+    const leaf = data.nodes.find((n) => n.key === 'in-cross-attention');
+    expect(leaf?.note).toBe(T.representatives('cross-attention'));
+    for (const k of Object.keys(T.inputTypes) as (keyof typeof T.inputTypes)[]) {
+      const note = data.nodes.find((n) => n.key === `in-${k}`)?.note ?? '';
+      const prose = T.representatives(k);
+      if (prose === '') expect(note, k).toBe('no catalogue model');
+      else expect(prose.startsWith(note.replace(/, …$/, '')), k).toBe(true);
+    }
   });
 
   it('renders the narrow variant as an indented list of the same nodes', () => {
