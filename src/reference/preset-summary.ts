@@ -4,7 +4,7 @@
  */
 import { getPreset } from '../projectors/presets';
 import { getProjector } from '../projectors/registry';
-import { qformerParamBreakdown, type QformerConfig } from '../projectors/qformer';
+import { paramBreakdown as qformerParamBreakdown, type Config as QformerConfig } from '../projectors/qformer';
 import type { InputShapes, Shape } from '../projectors/types';
 
 export interface PresetSummary {

@@ -186,7 +186,7 @@ function llava15Tokens(): number {
 export { INTERNVL_TILE_PX };
 
 /** The narrow width inside NExT-GPT's image head (Linear(4096, 512) → nn.Transformer, facts.md NExT-GPT note). */
-export const nextgptHiddenWidth = z.object({ hidden: z.number().int().positive() }).passthrough().parse(nextgptImage.config).hidden;
+export const nextgptHiddenWidth = z.object({ hiddenDim: z.number().int().positive() }).passthrough().parse(nextgptImage.config).hiddenDim;
 
 /** MobileVLM's LDP against LDPv2 at the same LLM width (1.7B): the exercise's comparison. */
 export const ldpOverLdpv2 = ldp.params / ldpv2.params;
