@@ -208,6 +208,7 @@ const TOKEN_LABEL_POS: Record<string, Pos> = {
   'instructblip-vicuna-7b': 'above',
   'minigpt-4-vicuna-7b': 'below',
   'internvl2-8b': 'below',
+  'llava-1-5-7b': 'below',
   'qwen-vl': 'left',
   'mobilevlm-1-7b': 'left',
   'mobilevlm-v2-1-7b': 'below',
@@ -228,7 +229,8 @@ export const tokensVsParams = {
       y: r.params ?? 0,
       group: r.inject === 'cross-attention' ? 'tokens reach the LLM by cross-attention' : r.id === 'clip-vit-l-14' ? 'joint embedding (no LLM)' : 'tokens enter the LLM sequence',
       labelPosition: TOKEN_LABEL_POS[r.id] ?? 'right',
-      highlight: r.status === 'UNVERIFIED',
+      // No highlight: the accent colour is the first series colour and would read as a group.
+      highlight: false,
     })),
 };
 

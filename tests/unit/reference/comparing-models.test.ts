@@ -86,7 +86,7 @@ describe('figures', () => {
       const r = C.comparedRow(p.key);
       expect([p.x, p.y]).toEqual([r.tokens, r.params]);
     }
-    expect(C.tokensVsParams.points.find((p) => p.key === 'qwen-vl')?.highlight).toBe(true);
+    expect(C.tokensVsParams.points.find((p) => p.key === 'qwen-vl')?.label).toContain('UNVERIFIED');
   });
 
   it('prefill vs tokens: prefill points lie on 2·P·N, projector points carry the module FLOPs', () => {
