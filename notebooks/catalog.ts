@@ -12,9 +12,10 @@ import { card as fitLinearVsMlp } from './experiments/fit-linear-vs-mlp.card';
 import { card as projectorBudget } from './experiments/projector-budget.card';
 import { card as futureLowRank } from './experiments/future-low-rank.card';
 import { card as futureDistill } from './experiments/future-distill.card';
+import { card as futureDynamicTokens } from './experiments/future-dynamic-tokens.card';
 import { defineCard, type AnyNotebookCard } from './types';
 
-const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace), defineCard(futureLowRank), defineCard(futureDistill)];
+const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace), defineCard(futureDynamicTokens), defineCard(futureLowRank), defineCard(futureDistill)];
 
 export const listCards = (): readonly AnyNotebookCard[] => cards;
 

@@ -11,9 +11,10 @@ import { notebook as fitLinearVsMlp } from './experiments/fit-linear-vs-mlp';
 import { notebook as projectorBudget } from './experiments/projector-budget';
 import { notebook as futureLowRank } from './experiments/future-low-rank';
 import { notebook as futureDistill } from './experiments/future-distill';
+import { notebook as futureDynamicTokens } from './experiments/future-dynamic-tokens';
 import type { AnyNotebook } from './types';
 
-const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, futureLowRank, futureDistill];
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, futureDynamicTokens, futureLowRank, futureDistill];
 
 export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
 
