@@ -110,7 +110,7 @@ function present(result: Result): ViewBlock[] {
     num(r.fixed.recallAt10, 'percent', `rows.${i}.fixed.recallAt10`),
     num(r.random.recallAt10, 'percent', `rows.${i}.random.recallAt10`),
   ]);
-  rows.push(['all tokens', num(TOKENS, 'int', 'tokens'), '—', num(result.allTokens.recallAt10, 'percent', 'allTokens.recallAt10'), '—', '—']);
+  rows.push(['all tokens', String(TOKENS), '—', num(result.allTokens.recallAt10, 'percent', 'allTokens.recallAt10'), '—', '—']);
   const series = (key: 'dynamic' | 'fixed' | 'random', label: string) => ({
     key,
     label,

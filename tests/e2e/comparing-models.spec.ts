@@ -138,7 +138,8 @@ test('PaLI’s connection is marked unverified, and the source’s wrong claims 
   await page.goto(ARTICLE);
   const callout = page.locator('[data-unverified="pali-connection"]');
   await expect(callout).toContainText('UNVERIFIED');
-  await expect(page.locator('tr[data-row="pali"]')).toContainText('UNVERIFIED');
+  await expect(page.locator('table.compare-table tr[data-row="pali"]')).toContainText('UNVERIFIED');
+  await expect(page.locator('table.training-table tr[data-row="pali"]')).toContainText('UNVERIFIED');
   for (const id of ['C23', 'C26', 'C28', 'C29', 'C31', 'C33']) {
     await expect(page.locator(`a[href="/reference/claims/#claim-${id}"]`).first(), id).toBeAttached();
   }

@@ -27,6 +27,9 @@ const LIVE_EDITS: Record<string, { set: Record<string, number | string>; untick?
   'align-token-selection': { set: { seed: 4 } },
   'align-adversarial': { set: { epochs: 3 } },
   'align-multispace': { set: { epochs: 3 } },
+  'future-dynamic-tokens': { set: { seed: 9 } },
+  'future-low-rank': { set: { seed: 8, imageDims: 64 } },
+  'future-distill': { set: { seed: 8, hidden: 128 } },
 };
 
 /** Long runs to cancel: a URL that makes the run long, and a word its progress line shows. */
