@@ -360,6 +360,9 @@ export const uio2ImageTokens = uio2Grid * uio2Grid; // 32 × 32 codes per image
 /** The same image as continuous tokens through LLaVA-1.5's projector, for contrast. */
 export const uio2VsLlava = uio2ImageTokens / (comparedRow('llava-1-5-7b').tokens ?? 1);
 
+/** CLIP ViT-L/14's patch side in pixels (facts.md CLIP notes); an image side is √tokens × patch. */
+const PATCH = 14;
+
 /** C2: the MLP against the linear layer at the same LLM width and 336 px input. */
 const llava15 = comparedRow('llava-1-5-7b');
 const llavaV1 = comparedRow('llava-v1-7b');
@@ -368,6 +371,8 @@ export const C2 = {
   linearParams: llavaV1.params ?? 0,
   paramRatio: (llava15.params ?? 0) / (llavaV1.params ?? 1),
   mlpTokens: llava15.tokens ?? 0,
+  mlpImageSide: Math.sqrt(llava15.tokens ?? 0) * PATCH,
+  linearImageSide: Math.sqrt(llavaV1.tokens ?? 0) * PATCH,
   linearTokens: llavaV1.tokens ?? 0,
   mlpFlops: llava15.projectorFlops ?? 0,
   /** The prefill the 336 px grid adds over the 224 px grid, at the chosen LLM. */
