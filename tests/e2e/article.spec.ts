@@ -124,7 +124,7 @@ test('Pagefind search finds the article offline', async ({ page }) => {
 
 // Every article, including the one whose experiment cards carry live controls: their controller
 // and tfjs load only when a reader opens the controls and presses Run.
-for (const article of ['/articles/what-is-a-projector/', '/articles/taxonomy/', '/articles/alignment/']) {
+for (const article of ['/articles/what-is-a-projector/', '/articles/taxonomy/', '/articles/alignment/', '/articles/comparing-models/', '/articles/future-directions/']) {
   test(`${article} loads at most 30 KB of gzipped JavaScript before interaction`, async ({ page }) => {
     // External module scripts fetched during load, plus scripts Astro inlined into the HTML.
     const pending: Promise<[string, number]>[] = [];
