@@ -50,7 +50,7 @@ test('means stand with their spread, and a quoted difference holds on every seed
   const paths = new Set(nums.map((b) => `${b.notebook} ${b.path}`));
   let differences = 0;
   for (const b of nums) {
-    if (/^result\.seedSweep\.measures\.(dynamicR10|fixedR10|randomR10|allR10|trainedError|controlError|fullR10|rankR10|teacherR10|distilledR10|directR10)\.mean$/.test(b.path)) {
+    if (/^result\.seedSweep\.(measures|differences)\.[^.]+\.mean$/.test(b.path)) {
       expect(paths.has(`${b.notebook} ${b.path.replace(/\.mean$/, '.sd')}`), `${b.notebook} ${b.path}`).toBe(true);
     }
     const diff = /^result\.seedSweep\.differences\.([^.]+)\.mean$/.exec(b.path);
