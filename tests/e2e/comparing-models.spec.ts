@@ -128,6 +128,9 @@ test('the model select redraws the shape flow with the chosen preset’s shapes 
     await expect(projector.locator('[data-shape]').first()).toHaveAttribute('data-shape', lib.out.slice(1).join(','));
     await expect(page.locator('#fig-flow .fig-variant-wide [data-key="encoder"] [data-shape]').first()).toHaveAttribute('data-shape', lib.in.slice(1).join(','));
     await expect(page.locator('#fig-flow')).toHaveAttribute('data-flow-model', id);
+    // The projector box's parameter count is the library's paramCount of the same preset's components.
+    const spec = await page.locator(`table.compare-table tr[data-row="${id}"]`).getAttribute('data-components');
+    await expect(projector.locator('[data-value]').first()).toHaveAttribute('data-value', String(componentsParams(spec ?? '')));
     await expect(page.locator('#fig-flow .fig-variant-wide')).toContainText(formatShape(lib.out.slice(1)));
   }
   // GILL has an output projector: its stage is drawn, not dashed.
