@@ -25,7 +25,12 @@ export default defineConfig({
       // tfjs-core lazily requires node-fetch; Vite's dev pre-bundling breaks on it (stack.md pitfall 8).
       alias: { 'node-fetch': fileURLToPath(new URL('./src/site/build/empty-module.js', import.meta.url)) },
     },
-    build: { chunkSizeWarningLimit: 2000 }, // tfjs is one large lazily loaded chunk (stack.md pitfall 14)
+    build: {
+      chunkSizeWarningLimit: 2000, // tfjs is one large lazily loaded chunk (stack.md pitfall 14)
+      // Never inline an asset: no script inside the HTML (the Content-Security-Policy allows only the
+      // site's own script files, scripts/security/policy.mjs) and no data: font in the CSS (font-src 'self').
+      assetsInlineLimit: 0,
+    },
     worker: { format: 'es' },
   },
 });
