@@ -79,6 +79,7 @@ for (const path of pages) {
     expect(compiles, `WebAssembly allowed on ${path}`).toBe(wasm);
     expect(external, `requests outside the site on ${path}`).toEqual([]);
     expect(Number.isFinite(jsBytes)).toBe(true);
+    test.info().annotations.push({ type: 'initial-js-gzip-bytes', description: String(jsBytes) });
     expect(jsBytes, `initial JS on ${path}: ${jsFiles.join(', ')}`).toBeLessThanOrEqual(INITIAL_JS_BUDGET);
   });
 
