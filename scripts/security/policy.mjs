@@ -57,8 +57,10 @@ export const ISOLATION_HEADERS = {
  * or 'file' (anything else).
  * @param {'page' | 'script' | 'file'} kind
  * @param {string} [html]
+ * @returns {Record<string, string>}
  */
 export function headersFor(kind, html = '') {
+  /** @type {Record<string, string>} */
   const headers = { ...ISOLATION_HEADERS };
   if (kind === 'page') headers['Content-Security-Policy'] = contentSecurityPolicy({ wasm: pageNeedsWasm(html) });
   if (kind === 'script') headers['Content-Security-Policy'] = contentSecurityPolicy({ wasm: true });

@@ -1,0 +1,13 @@
+import { chromium } from '@playwright/test';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage();
+p.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 300)));
+p.on('worker', (w) => { console.log('worker', w.url()); w.on('console', (m) => console.log('wconsole', m.text().slice(0, 300))); });
+p.on('requestfailed', (r) => console.log('failed', r.url(), r.failure()?.errorText));
+p.on('response', (r) => { if (r.status() >= 400) console.log('HTTP', r.status(), r.url()); });
+await p.goto('http://127.0.0.1:4335/lab/fit-linear-vs-mlp/');
+await p.locator('[data-lab-root][data-ready="true"]').waitFor();
+await p.getByRole('button', { name: 'Run' }).click();
+await p.waitForTimeout(8000);
+console.log(await p.locator('[data-lab-status]').textContent());
+await b.close();
