@@ -10,9 +10,11 @@ import { notebook as alignTokenSelection } from './experiments/align-token-selec
 import { notebook as fitLinearVsMlp } from './experiments/fit-linear-vs-mlp';
 import { notebook as projectorBudget } from './experiments/projector-budget';
 import { notebook as outputCodebook } from './experiments/output-codebook';
+import { notebook as outputEmbedding } from './experiments/output-embedding';
+import { notebook as outputTextRoute } from './experiments/output-text-route';
 import type { AnyNotebook } from './types';
 
-const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, outputCodebook];
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, outputCodebook, outputEmbedding, outputTextRoute];
 
 export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
 
