@@ -30,6 +30,7 @@
  *   challenge of VQ tokenizers).
  */
 import { z } from 'zod';
+import { formatInt } from '../../src/primitives/format';
 import { finite, FULL_IMAGE_DIM, intField, learningRateField, points, seedField } from '../toolkit/cards';
 import type { SeedSweepSpec } from '../toolkit/seed-sweep';
 import { seedSweepSchema } from '../toolkit/seed-sweep';
@@ -168,7 +169,7 @@ function present(result: Result, config: Config): ViewBlock[] {
   return [
     {
       kind: 'table',
-      caption: `Codebooks of ${codebookSizes(config).join(', ')} entries on ${result.trainVectors} train and ${result.testVectors} held-out image features (${config.dims} dimensions)`,
+      caption: `Codebooks of ${codebookSizes(config).map(formatInt).join(', ')} entries on ${formatInt(result.trainVectors)} train and ${formatInt(result.testVectors)} held-out image features (${formatInt(config.dims)} dimensions)`,
       columns: ['Codebook', 'K', 'Parameters (K·D)', 'Train error', 'Held-out error', 'Codes used', 'Perplexity'],
       rows,
     },

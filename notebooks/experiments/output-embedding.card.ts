@@ -28,6 +28,7 @@
  * the GILL preset (gill-mapper), not from this small model.
  */
 import { z } from 'zod';
+import { formatInt, formatShape } from '../../src/primitives/format';
 import { finite, intField, learningRateField, points, retrievalCells, seedField } from '../toolkit/cards';
 import { chanceRetrieval, retrievalSchema, sampledSteps } from '../toolkit/retrieval';
 import { seedSweepSchema, type SeedSweepSpec } from '../toolkit/seed-sweep';
@@ -131,11 +132,11 @@ const seedSweep: SeedSweepSpec<Config, Result> = {
   },
 };
 
-const fmtShape = (s: readonly number[]): string => s.join(' × ');
+const fmtShape = (s: readonly number[]): string => formatShape(s);
 
 function present(result: Result, config: Config): ViewBlock[] {
   const sizeRows: Cell[][] = [
-    [`This notebook's mapper (W = ${config.hiddenDim}, ${config.depth} + ${config.depth} layers)`, fmtShape(result.model.inputShape), fmtShape(result.model.outputShape), num(result.model.params, 'int', 'model.params')],
+    [`This notebook’s mapper (W = ${formatInt(config.hiddenDim)}, ${formatInt(config.depth)} + ${formatInt(config.depth)} layers)`, fmtShape(result.model.inputShape), fmtShape(result.model.outputShape), num(result.model.params, 'int', 'model.params')],
     [`GILLMapper preset (${result.fullScale.preset}), 4 + 4 layers, W = 512`, fmtShape(result.fullScale.inputShape), fmtShape(result.fullScale.outputShape), num(result.fullScale.params, 'int', 'fullScale.params')],
   ];
   const positions = result.perPosition.mapper.map((_, q) => q + 1);
@@ -148,12 +149,12 @@ function present(result: Result, config: Config): ViewBlock[] {
     },
     {
       kind: 'table',
-      caption: `Held-out error and retrieval among ${result.testPairs} targets after ${config.steps} Adam steps`,
+      caption: `Held-out error and retrieval among ${formatInt(result.testPairs)} targets after ${formatInt(config.steps)} Adam steps`,
       columns: ['', 'MSE', 'MSE / mean baseline', 'R@1', 'R@5', 'R@10', 'Median rank'],
       rows: [
         ['Output Transformer with learned queries', num(result.testMse, 'sig4', 'testMse'), num(result.relativeError, 'fixed4', 'relativeError'), ...retrievalCells(result.retrieval, 'retrieval', ['recallAt1', 'recallAt5', 'recallAt10', 'medianRank'])],
         ['Mean target (train mean at every position)', num(result.meanBaselineMse, 'sig4', 'meanBaselineMse'), '—', '—', '—', '—', '—'],
-        [`Chance (${result.testPairs} candidates)`, '—', '—', ...retrievalCells(result.chance, 'chance', ['recallAt1', 'recallAt5', 'recallAt10', 'medianRank'])],
+        [`Chance (${formatInt(result.testPairs)} candidates)`, '—', '—', ...retrievalCells(result.chance, 'chance', ['recallAt1', 'recallAt5', 'recallAt10', 'medianRank'])],
       ],
     },
     {

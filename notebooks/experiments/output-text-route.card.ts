@@ -27,6 +27,7 @@
  * agent would send.
  */
 import { z } from 'zod';
+import { formatInt } from '../../src/primitives/format';
 import { finite, intField, learningRateField, points, seedField } from '../toolkit/cards';
 import type { NotebookCard } from '../types';
 import { num, type Cell, type ViewBlock } from '../view';
@@ -124,7 +125,7 @@ function present(result: Result, config: Config): ViewBlock[] {
   return [
     {
       kind: 'table',
-      caption: `Gradient at initialisation and ${config.steps} Adam steps from the same start, ${config.captions} held-out captions, prompts of ${config.promptTokens} tokens over ${result.vocabulary} pieces`,
+      caption: `Gradient at initialisation and ${formatInt(config.steps)} Adam steps from the same start, ${formatInt(config.captions)} held-out captions, prompts of ${formatInt(config.promptTokens)} tokens over ${formatInt(result.vocabulary)} pieces`,
       columns: ['Route', 'Trainable weights', '‖gradient‖ at init', 'Flat steps on the line', 'Loss at start', 'Loss after training', 'After training, prompt emitted as tokens'],
       rows,
     },

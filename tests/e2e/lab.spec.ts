@@ -27,6 +27,9 @@ const LIVE_EDITS: Record<string, { set: Record<string, number | string>; untick?
   'align-token-selection': { set: { seed: 4 } },
   'align-adversarial': { set: { epochs: 3 } },
   'align-multispace': { set: { epochs: 3 } },
+  'output-codebook': { set: { maxLog2: 6, seed: 11 } },
+  'output-embedding': { set: { steps: 20, seed: 11 } },
+  'output-text-route': { set: { steps: 10, captions: 4 } },
 };
 
 /** Long runs to cancel: a URL that makes the run long, and a word its progress line shows. */
