@@ -139,6 +139,13 @@ function present(result: Result, config: Config): ViewBlock[] {
     {
       kind: 'figure',
       figure: 'line',
+      caption: 'The text route alone on its own scale: flat between the points where one of the prompt’s tokens switches, so its derivative is zero wherever it exists',
+      data: { series: result.routes.filter((r) => r.key === 'text').map((r) => ({ key: `${r.key}-line-alone`, label: r.label, points: points(result.alphas, r.line) })) },
+      opts: { id: 'text-route-staircase', title: 'The text route’s staircase', xLabel: 'offset α along the line', yLabel: 'MSE', xFormat: { kind: 'fixed', digits: 1 }, yFormat: { kind: 'sig', digits: 3 } },
+    },
+    {
+      kind: 'figure',
+      figure: 'line',
       caption: 'Loss per Adam step: the text route never moves, because its gradient is exactly zero',
       data: { series: result.routes.map((r) => ({ key: `${r.key}-curve`, label: r.label, points: points(steps, r.curve) })) },
       opts: { id: 'text-route-curve', title: 'Training each route', xLabel: 'Adam step', yLabel: 'MSE', yFormat: { kind: 'sig', digits: 3 } },
