@@ -27,6 +27,7 @@ const LIVE_EDITS: Record<string, { set: Record<string, number | string>; untick?
   'align-token-selection': { set: { seed: 4 } },
   'align-adversarial': { set: { epochs: 3 } },
   'align-multispace': { set: { epochs: 3 } },
+  'interaction-gates': { set: { steps: 20, seed: 8 } },
 };
 
 /** Long runs to cancel: a URL that makes the run long, and a word its progress line shows. */
