@@ -10,9 +10,10 @@ import { notebook as alignTokenSelection } from './experiments/align-token-selec
 import { notebook as fitLinearVsMlp } from './experiments/fit-linear-vs-mlp';
 import { notebook as projectorBudget } from './experiments/projector-budget';
 import { notebook as interactionGates } from './experiments/interaction-gates';
+import { notebook as interactionQueries } from './experiments/interaction-queries';
 import type { AnyNotebook } from './types';
 
-const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, interactionGates];
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, interactionGates, interactionQueries];
 
 export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
 
