@@ -2,6 +2,7 @@
  * Names every figure renderer (one registry, like LLaVA's build_vision_projector) and validates
  * input at the boundary. Browser-safe: no linkedom here (see ./server.ts for build-time rendering).
  */
+import { attentionOverlay } from './attention-overlay';
 import { bar } from './bar';
 import { describeZodError } from './common';
 import { heatmap } from './heatmap';
@@ -20,6 +21,7 @@ export const renderers = {
   scatter,
   'token-grid': tokenGrid,
   taxonomy,
+  'attention-overlay': attentionOverlay,
 } as const satisfies Record<string, AnyFigureRenderer>;
 
 export type FigureKind = keyof typeof renderers;

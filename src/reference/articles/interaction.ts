@@ -1,0 +1,65 @@
+/**
+ * Computed numbers and figure data for the article "How projectors meet encoders and decoders".
+ * Shapes, parameter counts and FLOPs come from the projector modules and their presets; the toy
+ * models' layouts come from the notebooks' defaults. Experiment numbers are not here: the article
+ * binds them to the committed results with <ResultNum>.
+ */
+import emojiManifest from '../../../public/data/emoji/manifest.json';
+import { defaults as gatesDefaults, gateSteps } from '../../../notebooks/experiments/interaction-gates.card';
+import { crossAttnEveryNLayers } from '../../projectors/gated-cross-attention';
+import { summarizePreset } from '../preset-summary';
+
+// ---- The emoji grids the experiments read ---------------------------------------------------------
+
+const artefactShape = (id: string): number[] => {
+  const found = emojiManifest.artefacts.find((a) => a.id === id);
+  if (!found) throw new Error(`interaction: the emoji manifest has no artefact "${id}"`);
+  return found.shape as number[];
+};
+const gridShape = artefactShape('grid-pca'); // [N, 49, 20]
+const midShape = artefactShape('mid-pca'); // [M, 196, 24]
+
+/** The 7 × 7 MobileNetV2 grid (out_relu, PCA'd) and the 14 × 14 one of an earlier layer, per image. */
+export const EMOJI_GRID = { tokens: gridShape[1] as number, side: Math.sqrt(gridShape[1] as number), width: gridShape[2] as number } as const;
+export const EMOJI_MID = { tokens: midShape[1] as number, side: Math.sqrt(midShape[1] as number), width: midShape[2] as number, images: midShape[0] as number } as const;
+
+// ---- Gated cross-attention (Flamingo) -----------------------------------------------------------
+
+export const ofBlock3b = summarizePreset('openflamingo-3b-xattn');
+export const ofBlock9b = summarizePreset('openflamingo-9b-xattn');
+
+/** OpenFlamingo's rule applied to its two models (open_flamingo flamingo_lm.py; facts.md model zoo). */
+export const OPENFLAMINGO = {
+  b3: { lmLayers: 24, everyN: 1, blocks: crossAttnEveryNLayers(24, 1).length, total: crossAttnEveryNLayers(24, 1).length * ofBlock3b.params },
+  b9: { lmLayers: 32, everyN: 4, blocks: crossAttnEveryNLayers(32, 4).length, total: crossAttnEveryNLayers(32, 4).length * ofBlock9b.params },
+} as const;
+
+/** The experiment's layout: which frozen layer each gated block sits before. */
+export const GATES = {
+  lmLayers: gatesDefaults.lmLayers,
+  everyN: gatesDefaults.everyN,
+  blockLayers: crossAttnEveryNLayers(gatesDefaults.lmLayers, gatesDefaults.everyN),
+  steps: gatesDefaults.steps,
+  sampled: gateSteps(gatesDefaults.steps).length,
+} as const;
+
+/**
+ * Figure: the experiment's stack, prompt → frozen layers with a gated block before layer i when
+ * (i + 1) % everyN = 0 → the answer; the image grid enters every block.
+ */
+export const gatesDiagram = (() => {
+  const stages: { key: string; role: 'llm' | 'input-projector' | 'other'; label: string; note?: string; highlight?: boolean }[] = [
+    { key: 'prompt', role: 'other', label: 'Prompt', note: 'frozen embeddings' },
+  ];
+  const inputs: { key: string; label: string; to: string; shape?: number[] }[] = [];
+  for (let i = 0; i < GATES.lmLayers; i += 1) {
+    if (GATES.blockLayers.includes(i)) {
+      stages.push({ key: `xattn-${i}`, role: 'input-projector', label: 'Gated xattn', note: 'trained; gates start at 0', highlight: true });
+      inputs.push({ key: `image-${i}`, label: 'Image grid', to: `xattn-${i}`, shape: [EMOJI_GRID.tokens, EMOJI_GRID.width] });
+    }
+    stages.push({ key: `lm-${i}`, role: 'llm', label: `LM layer ${i}`, note: 'frozen' });
+  }
+  stages.push({ key: 'answer', role: 'other', label: 'Answer', note: 'last token vs caption' });
+  if (stages.length > 8) throw new Error(`interaction: the gates diagram has ${stages.length} stages, the pipeline figure draws at most 8`);
+  return { stages, inputs };
+})();

@@ -1,0 +1,56 @@
+/**
+ * The interaction article on the built site: the gate-0 identity is asserted in Chromium from a
+ * run in the browser (not only in Node), and the article's painted experiment numbers equal the
+ * committed results.
+ */
+import { expect, test } from '@playwright/test';
+import { getCard } from '../../notebooks/catalog';
+import type { RunRecord } from '../../notebooks/runtime/run-meta';
+import type { Result as GatesResult } from '../../notebooks/experiments/interaction-gates.card';
+import { committed, expectCellsMatch, nodeRun, paintedCells } from './lab-helpers';
+
+const ARTICLE = '/articles/interaction/';
+
+test('the article paints the committed results of its experiments', async ({ page }) => {
+  await page.goto(ARTICLE);
+  for (const id of ['interaction-gates']) {
+    const card = page.locator(`.experiment-card[data-experiment="${id}"]`);
+    await expect(card).toHaveCount(1);
+    expectCellsMatch(await paintedCells(card), committed(id).result);
+  }
+  await expect(page.locator('body')).not.toContainText('NaN');
+});
+
+test('gated cross-attention: the gate-0 identity is exactly 0 in Chromium, and the gates open', async ({ page }) => {
+  test.setTimeout(300_000);
+  const id = 'interaction-gates';
+  await page.goto(ARTICLE);
+  const card = page.locator(`.experiment-card[data-experiment="${id}"]`);
+  await card.locator('summary', { hasText: 'Change the controls' }).click();
+  await expect(card.locator('[data-lab-root]')).toHaveAttribute('data-ready', 'true');
+  // Another seed and fewer steps: a fresh frozen LM and fresh blocks, computed in the browser.
+  const cfg = { ...(getCard(id).defaults as unknown as Record<string, unknown>), seed: 12, steps: 15 };
+  await card.locator('[name="seed"]').fill('12');
+  await card.locator('[name="steps"]').fill('15');
+  await card.getByRole('button', { name: 'Run' }).click();
+  const result = card.locator('[data-lab-result]');
+  await expect(result).toHaveAttribute('data-source', 'live', { timeout: 240_000 });
+  const live = JSON.parse((await result.getAttribute('data-record')) ?? 'null') as RunRecord;
+  expect(live.meta.backend).toBe('wasm');
+  const r = live.result as GatesResult;
+  expect(r.identity.maxAbsDiff).toBe(0);
+  expect(r.identity.perBlock).toEqual([0, 0]);
+  // Painted as zero through the formatter, from the identity table.
+  const cell = card.locator('td[data-key="identity.maxAbsDiff"]');
+  await expect(cell).toHaveAttribute('data-value', '0');
+  // Every gate starts at 0 and has left it by the end.
+  for (const g of r.gates) {
+    expect([g.attn[0], g.ff[0]]).toEqual([0, 0]);
+    expect(Math.abs(g.attn.at(-1) as number)).toBeGreaterThan(0);
+    expect(Math.abs(g.ff.at(-1) as number)).toBeGreaterThan(0);
+  }
+  // And the browser's run is Node's run, bit for bit (wasm in both).
+  const expected = await nodeRun(id, cfg as never);
+  expect(live.result).toEqual(JSON.parse(JSON.stringify(expected.result)));
+  expectCellsMatch(await paintedCells(card), expected.result);
+});
