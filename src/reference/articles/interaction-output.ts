@@ -39,6 +39,8 @@ export const GILL = {
 
 /** NExT-GPT's three output heads (legacy code), with their condition shapes. */
 export const NEXTGPT_HEADS = [nextgptImage, nextgptVideo, nextgptAudio].map((s) => ({ id: s.id, model: s.model, params: s.params, input: shapeOf(s, 'in'), output: shapeOf(s, 'out') }));
+/** The three heads' parameter counts by name, for the prose. */
+export const NEXTGPT = { image: nextgptImage.params, video: nextgptVideo.params, audio: nextgptAudio.params } as const;
 
 /**
  * The same head with per-token MLPs instead of the Transformer ('mlp' mode, the survey's other
@@ -47,7 +49,8 @@ export const NEXTGPT_HEADS = [nextgptImage, nextgptVideo, nextgptAudio].map((s) 
  */
 const outputSpec = getProjector('output-transformer');
 const mlpHead = outputSpec.schema.parse({ mode: 'mlp', llmDim: GILL.llmWidth, hiddenDim: GILL.hiddenDim, outputDim: GILL.conditionWidth });
-export const MLP_HEAD = { params: outputSpec.paramCount(mlpHead), output: [...outputSpec.outputShape(mlpHead, { vision: GILL.input })] } as const;
+const mlpOut = outputSpec.outputShape(mlpHead, { vision: GILL.input }); // [1, 8, 768]
+export const MLP_HEAD = { params: outputSpec.paramCount(mlpHead), output: [...mlpOut], tokens: mlpOut[1] as number, width: mlpOut[2] as number } as const;
 
 // ---- Codebook: Unified-IO 2's image VQ-GAN --------------------------------------------------------
 
