@@ -7,7 +7,8 @@ import { expect, test } from '@playwright/test';
 import { getCard } from '../../notebooks/catalog';
 import type { RunRecord } from '../../notebooks/runtime/run-meta';
 import type { Result as TextRouteResult } from '../../notebooks/experiments/output-text-route.card';
-import { GILL, UIO2 } from '../../src/reference/articles/interaction-output';
+import { getPreset } from '../../src/projectors/presets';
+import { getProjector } from '../../src/projectors/registry';
 import { committed, expectCellsMatch, nodeRun, paintedCells } from './lab-helpers';
 
 const ARTICLE = '/articles/interaction/';
@@ -20,11 +21,15 @@ test('the output side paints its experiments’ committed results and the librar
     await expect(card).toHaveCount(1);
     expectCellsMatch(await paintedCells(card), committed(id).result);
   }
+  // Counted here by the library itself: the gill-mapper preset, and the codebook at Unified-IO 2's size (16,384 × 256).
+  const gill = getPreset('gill-mapper');
+  const out = getProjector('output-transformer');
+  const gillConfig = out.schema.parse(gill.config);
+  const codebook = getProjector('codebook');
   for (const [key, value] of [
-    ['out.gill-params', GILL.params],
-    ['out.gill-queries', GILL.queries],
-    ['out.uio2-params', UIO2.params],
-    ['out.uio2-tokens', UIO2.tokens],
+    ['out.gill-params', out.paramCount(gillConfig)],
+    ['out.gill-queries', out.outputShape(gillConfig, gill.input!)[1]],
+    ['out.uio2-params', codebook.paramCount(codebook.schema.parse({ codebookSize: 16_384, codeDim: 256 }))],
   ] as const) {
     await expect(page.locator(`.num[data-key="${key}"]`)).toHaveAttribute('data-value', String(value));
   }

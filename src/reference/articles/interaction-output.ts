@@ -63,6 +63,8 @@ const codebookSpec = getProjector('codebook');
 const uio2Config = codebookSpec.schema.parse({ codebookSize: UIO2_IMAGE.codes, codeDim: UIO2_IMAGE.codeDim });
 const uio2Tokens = (UIO2_IMAGE.resolution / UIO2_IMAGE.patch) ** 2;
 export const UIO2 = {
+  resolution: UIO2_IMAGE.resolution,
+  patch: UIO2_IMAGE.patch,
   codes: UIO2_IMAGE.codes,
   codeDim: UIO2_IMAGE.codeDim,
   tokens: uio2Tokens,
