@@ -33,8 +33,9 @@ test('the output side paints its experiments’ committed results and the librar
   ] as const) {
     await expect(page.locator(`.num[data-key="${key}"]`)).toHaveAttribute('data-value', String(value));
   }
-  // The three shape-flow figures render.
-  for (const id of ['fig-out-continuous', 'fig-out-codebook', 'fig-out-text']) await expect(page.locator(`#${id} svg`)).toHaveCount(1);
+  // The three shape-flow figures render (the pipeline's figure component may add a narrow variant).
+  for (const id of ['fig-out-continuous', 'fig-out-codebook', 'fig-out-text']) await expect(page.locator(`#${id} svg.fig-pipeline`).first()).toBeVisible();
+  await expect(page.locator('#fig-out-continuous svg.fig-pipeline [data-key="mapper.params"]').first()).toHaveAttribute('data-value', String(out.paramCount(gillConfig)));
   await expect(page.locator('body')).not.toContainText('NaN');
 });
 
