@@ -23,6 +23,38 @@ const midShape = artefactShape('mid-pca'); // [M, 196, 24]
 export const EMOJI_GRID = { tokens: gridShape[1] as number, side: Math.sqrt(gridShape[1] as number), width: gridShape[2] as number } as const;
 export const EMOJI_MID = { tokens: midShape[1] as number, side: Math.sqrt(midShape[1] as number), width: midShape[2] as number, images: midShape[0] as number } as const;
 
+// ---- Learned queries (BLIP-2, Flamingo) ------------------------------------------------------------
+
+const dims3 = (shape: readonly number[] | undefined, what: string): [number, number, number] => {
+  if (!shape || shape.length !== 3) throw new Error(`interaction: ${what} has no [B, N, D] shape`);
+  return [shape[0] as number, shape[1] as number, shape[2] as number];
+};
+
+export const blip2 = summarizePreset('blip2-opt-2.7b');
+export const ofResampler = summarizePreset('openflamingo-3b-resampler');
+
+const [, blip2In, blip2Dv] = dims3(blip2.input?.vision, 'blip2-opt-2.7b input');
+const [, blip2Out, blip2Dm] = dims3(blip2.outputShape, 'blip2-opt-2.7b output');
+const [, ofIn] = dims3(ofResampler.input?.vision, 'openflamingo-3b-resampler input');
+const [, ofOut, ofWidth] = dims3(ofResampler.outputShape, 'openflamingo-3b-resampler output');
+const blip2Cfg = blip2.config as { depth: number; crossAttentionFreq: number; hiddenDim: number };
+
+/** BLIP-2 (OPT-2.7B): tokens in and out, widths, the Q-Former's layers and its cross-attention layers, parameters. */
+export const BLIP2 = {
+  tokensIn: blip2In,
+  tokensOut: blip2Out,
+  visionDim: blip2Dv,
+  llmDim: blip2Dm,
+  width: blip2Cfg.hiddenDim,
+  depth: blip2Cfg.depth,
+  crossLayers: Math.ceil(blip2Cfg.depth / blip2Cfg.crossAttentionFreq),
+  qformerParams: blip2.breakdown?.qformer ?? blip2.params,
+  projParams: blip2.breakdown?.proj ?? 0,
+} as const;
+
+/** OpenFlamingo-3B's resampler: tokens in and out, width, parameters. */
+export const OF_RESAMPLER = { tokensIn: ofIn, tokensOut: ofOut, width: ofWidth, params: ofResampler.params } as const;
+
 // ---- Gated cross-attention (Flamingo) -----------------------------------------------------------
 
 export const ofBlock3b = summarizePreset('openflamingo-3b-xattn');
