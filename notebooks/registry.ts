@@ -11,9 +11,10 @@ import { notebook as fitLinearVsMlp } from './experiments/fit-linear-vs-mlp';
 import { notebook as projectorBudget } from './experiments/projector-budget';
 import { notebook as interactionGates } from './experiments/interaction-gates';
 import { notebook as interactionQueries } from './experiments/interaction-queries';
+import { notebook as interactionConcat } from './experiments/interaction-concat';
 import type { AnyNotebook } from './types';
 
-const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, interactionGates, interactionQueries];
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, interactionGates, interactionQueries, interactionConcat];
 
 export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
 
