@@ -23,9 +23,28 @@ const midShape = artefactShape('mid-pca'); // [M, 196, 24]
 export const EMOJI_GRID = { tokens: gridShape[1] as number, side: Math.sqrt(gridShape[1] as number), width: gridShape[2] as number } as const;
 export const EMOJI_MID = { tokens: midShape[1] as number, side: Math.sqrt(midShape[1] as number), width: midShape[2] as number, images: midShape[0] as number } as const;
 
+// ---- Concatenation (LLaVA) ---------------------------------------------------------------------------
+
+export const llava15 = summarizePreset('llava-1.5-7b');
+const [, llavaIn, llavaDv] = (llava15.input?.vision ?? []) as number[];
+const [, llavaOut, llavaDm] = (llava15.outputShape ?? []) as number[];
+if (!llavaIn || !llavaDv || !llavaOut || !llavaDm) throw new Error('interaction: llava-1.5-7b has no [B, N, D] shapes');
+
+/** LLaVA-1.5-7B: patch tokens in, tokens into the LLM, widths, projector parameters and FLOPs. */
+export const LLAVA15 = { tokensIn: llavaIn, visionDim: llavaDv, tokensOut: llavaOut, llmDim: llavaDm, params: llava15.params, flops: llava15.flops ?? 0 } as const;
+
+/** Figure: what LLaVA-1.5 reads: the system prompt, the image tokens in place of <image>, the question (text lengths depend on the tokenizer). */
+export const llavaSequence = {
+  segments: [
+    { key: 'system', label: 'System prompt', kind: 'text' },
+    { key: 'image', label: 'Image tokens, in place of <image>', kind: 'image', tokens: LLAVA15.tokensOut, width: LLAVA15.llmDim },
+    { key: 'question', label: 'Question, then ASSISTANT:', kind: 'text' },
+  ],
+};
+
 // ---- Learned queries (BLIP-2, Flamingo) ------------------------------------------------------------
 
-const dims3 = (shape: readonly number[] | undefined, what: string): [number, number, number] => {
+export const dims3 = (shape: readonly number[] | undefined, what: string): [number, number, number] => {
   if (!shape || shape.length !== 3) throw new Error(`interaction: ${what} has no [B, N, D] shape`);
   return [shape[0] as number, shape[1] as number, shape[2] as number];
 };
