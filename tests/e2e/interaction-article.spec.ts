@@ -3,6 +3,7 @@
  * run in the browser (not only in Node), and the article's painted experiment numbers equal the
  * committed results.
  */
+import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { getCard } from '../../notebooks/catalog';
 import type { RunRecord } from '../../notebooks/runtime/run-meta';
@@ -96,4 +97,32 @@ test('learned queries: each query’s attention sums to 1 in the figures, and 49
   for (const s of liveSums) expect(s).toBeCloseTo(1, 5);
   const expected = await nodeRun(id, cfg as never);
   expect(live.result).toEqual(JSON.parse(JSON.stringify(expected.result)));
+});
+
+test('the reader’s own image: a real PNG gives 49 tokens in the sequence; a corrupt or non-image file is named and changes nothing', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(ARTICLE);
+  const box = page.locator('[data-concat-upload]');
+  const input = box.locator('input[type="file"]');
+  const status = box.locator('[data-status]');
+  await input.setInputFiles(resolve(process.cwd(), 'public/data/emoji/gallery/1f989.png'));
+  await expect(box).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  const figure = box.locator('[data-figure]');
+  await expect(figure).toHaveAttribute('data-tokens', '49');
+  const lm = (getCard('interaction-concat').defaults as unknown as { lmDim: number }).lmDim;
+  await expect(figure).toHaveAttribute('data-output-shape', `1,49,${lm}`);
+  await expect(figure).toHaveAttribute('data-applied', `1,49,${lm}`);
+  await expect(figure.locator('[data-key="upload.image.tokens"]')).toHaveAttribute('data-value', '49');
+  const before = await figure.innerHTML();
+
+  // A file named .png whose bytes are not a PNG, then a text file.
+  await input.setInputFiles({ name: 'broken.png', mimeType: 'image/png', buffer: Buffer.from('this is not a picture at all, just text') });
+  await expect(box).toHaveAttribute('data-state', 'error');
+  await expect(status).toContainText('broken.png');
+  expect(await figure.innerHTML()).toBe(before);
+  await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(box).toHaveAttribute('data-state', 'error');
+  await expect(status).not.toHaveText('');
+  expect(await figure.innerHTML()).toBe(before);
+  await expect(page.locator('body')).not.toContainText('NaN');
 });
