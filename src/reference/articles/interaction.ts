@@ -6,6 +6,9 @@
  */
 import emojiManifest from '../../../public/data/emoji/manifest.json';
 import { defaults as gatesDefaults, gateSteps } from '../../../notebooks/experiments/interaction-gates.card';
+import { listCards } from '../../../notebooks/catalog';
+import { configToQuery } from '../../../notebooks/runtime/config-codec';
+import type { BaseConfig } from '../../../notebooks/types';
 import { crossAttnEveryNLayers } from '../../projectors/gated-cross-attention';
 import { summarizePreset } from '../preset-summary';
 
@@ -114,3 +117,59 @@ export const gatesDiagram = (() => {
   if (stages.length > 8) throw new Error(`interaction: the gates diagram has ${stages.length} stages, the pipeline figure draws at most 8`);
   return { stages, inputs };
 })();
+
+// ---- The summary table ---------------------------------------------------------------------------------
+
+const row = (id: string) => {
+  const s = summarizePreset(id);
+  const out = dims3(s.outputShape, `${id} output`);
+  const inp = dims3(s.input?.vision, `${id} input`);
+  return { id, model: s.model, tokensIn: inp[1], tokensOut: out[1], width: out[2], params: s.params, flops: s.flops ?? 0 };
+};
+
+/** One row per input route's representative, computed from its preset (tokens, widths, parameters, FLOPs). */
+export const ROUTES = {
+  concat: row('llava-1.5-7b'),
+  qformer: row('blip2-opt-2.7b'),
+  resampler: row('openflamingo-3b-resampler'),
+  pixelShuffle: row('internvl-1.5'),
+  cAbstractor: row('honeybee-c-abs-7b-m144'),
+  ldp: row('mobilevlm-v2-ldpv2-1.7b'),
+  gillMapper: row('gill-mapper'),
+  nextgptImage: row('nextgpt-image-output'),
+} as const;
+
+// ---- Exercises -------------------------------------------------------------------------------------------
+
+const EXERCISE_SETTINGS = {
+  'gates-every': { notebook: 'interaction-gates', set: { everyN: 4 } },
+  'gates-lr': { notebook: 'interaction-gates', set: { learningRate: 0.002 } },
+  'queries-few': { notebook: 'interaction-queries', set: { numQueries: 1 } },
+  'queries-picture': { notebook: 'interaction-queries', set: { picture: 7 } },
+  'concat-linear': { notebook: 'interaction-concat', set: { projector: 'linear' } },
+  'concat-text': { notebook: 'interaction-concat', set: { systemTokens: 200, questionTokens: 40 } },
+} as const satisfies Record<string, { notebook: string; set: Record<string, unknown> }>;
+export type ExerciseId = keyof typeof EXERCISE_SETTINGS;
+
+/** The Lab page of a notebook with some controls changed (validated against its schema). */
+function labHref(notebook: string, overrides: Record<string, unknown>): string {
+  const card = listCards().find((c) => c.id === notebook);
+  if (!card) throw new Error(`interaction: no notebook "${notebook}" in notebooks/catalog.ts`);
+  const shape = card.schema.shape as Record<string, unknown>;
+  for (const key of Object.keys(overrides)) if (!(key in shape)) throw new Error(`interaction: notebook "${notebook}" has no control "${key}"`);
+  const config = card.schema.parse({ ...(card.defaults as unknown as Record<string, unknown>), ...overrides }) as BaseConfig;
+  return `/lab/${notebook}/?${configToQuery(card, config).toString()}`;
+}
+
+/** An exercise's Lab link, the setting it asks for, and the value each control has by default. */
+export function exercise(id: ExerciseId): { href: string; setting: string; from: string } {
+  const { notebook, set } = EXERCISE_SETTINGS[id];
+  const card = listCards().find((c) => c.id === notebook);
+  const defaults = (card?.defaults ?? {}) as unknown as Record<string, unknown>;
+  const pairs = Object.entries(set);
+  return {
+    href: labHref(notebook, set),
+    setting: pairs.map(([k, v]) => `${k} = ${String(v)}`).join(', '),
+    from: pairs.map(([k]) => `${k} = ${String(defaults[k])}`).join(', '),
+  };
+}
