@@ -13,9 +13,10 @@ import { card as projectorBudget } from './experiments/projector-budget.card';
 import { card as interactionGates } from './experiments/interaction-gates.card';
 import { card as interactionQueries } from './experiments/interaction-queries.card';
 import { card as interactionConcat } from './experiments/interaction-concat.card';
+import { card as interactionCompress } from './experiments/interaction-compress.card';
 import { defineCard, type AnyNotebookCard } from './types';
 
-const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace), defineCard(interactionGates), defineCard(interactionQueries), defineCard(interactionConcat)];
+const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace), defineCard(interactionGates), defineCard(interactionQueries), defineCard(interactionConcat), defineCard(interactionCompress)];
 
 export const listCards = (): readonly AnyNotebookCard[] => cards;
 

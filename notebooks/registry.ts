@@ -12,9 +12,10 @@ import { notebook as projectorBudget } from './experiments/projector-budget';
 import { notebook as interactionGates } from './experiments/interaction-gates';
 import { notebook as interactionQueries } from './experiments/interaction-queries';
 import { notebook as interactionConcat } from './experiments/interaction-concat';
+import { notebook as interactionCompress } from './experiments/interaction-compress';
 import type { AnyNotebook } from './types';
 
-const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, interactionGates, interactionQueries, interactionConcat];
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, interactionGates, interactionQueries, interactionConcat, interactionCompress];
 
 export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
 

@@ -30,6 +30,7 @@ const LIVE_EDITS: Record<string, { set: Record<string, number | string>; untick?
   'interaction-gates': { set: { steps: 20, seed: 8 } },
   'interaction-queries': { set: { steps: 10, picture: 2 } },
   'interaction-concat': { set: { projector: 'linear', steps: 15, questionTokens: 30 } },
+  'interaction-compress': { set: { image: 3, lmDim: 32 } },
 };
 
 /** Long runs to cancel: a URL that makes the run long, and a word its progress line shows. */
