@@ -11,6 +11,7 @@ import { pipeline } from './pipeline';
 import { scatter } from './scatter';
 import { taxonomy } from './taxonomy';
 import { tokenGrid } from './token-grid';
+import { tokenSequence } from './token-sequence';
 import type { AnyFigureRenderer, FigureRow, RenderEnv } from './types';
 
 export const renderers = {
@@ -22,6 +23,7 @@ export const renderers = {
   'token-grid': tokenGrid,
   taxonomy,
   'attention-overlay': attentionOverlay,
+  'token-sequence': tokenSequence,
 } as const satisfies Record<string, AnyFigureRenderer>;
 
 export type FigureKind = keyof typeof renderers;

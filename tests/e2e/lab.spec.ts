@@ -29,6 +29,8 @@ const LIVE_EDITS: Record<string, { set: Record<string, number | string>; untick?
   'align-multispace': { set: { epochs: 3 } },
   'interaction-gates': { set: { steps: 20, seed: 8 } },
   'interaction-queries': { set: { steps: 10, picture: 2 } },
+  'interaction-concat': { set: { projector: 'linear', steps: 15, questionTokens: 30 } },
+  'interaction-compress': { set: { image: 3, lmDim: 32 } },
   'output-codebook': { set: { maxLog2: 6, seed: 11 } },
   'output-embedding': { set: { steps: 20, seed: 11 } },
   'output-text-route': { set: { steps: 10, captions: 4 } },

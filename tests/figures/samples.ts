@@ -133,6 +133,17 @@ export const samples: Record<string, Sample> = {
       ],
     },
   },
+  'token-sequence': {
+    figure: 'token-sequence',
+    opts: { id: 'fig-seq', title: 'What LLaVA-1.5 reads' },
+    data: {
+      segments: [
+        { key: 'system', label: 'System prompt', kind: 'text' },
+        { key: 'image', label: 'Image tokens (in place of <image>)', kind: 'image', tokens: 576, width: 4096 },
+        { key: 'question', label: 'Question', kind: 'text' },
+      ],
+    },
+  },
   taxonomy: {
     figure: 'taxonomy',
     opts: { id: 'fig-tax', title: 'Projector taxonomy' },
