@@ -16,7 +16,7 @@ describe(id, () => {
     run,
     invalid: { change: { steps: 0, numQueries: 0 }, fields: ['steps', 'numQueries'] },
     rejects: [{ change: { picture: -1 }, message: /^picture: Number must be greater than or equal to 0/ }],
-    cancel: { stopsBefore: 0.3 },
+    cancel: { stopsBefore: 0.4 },
   });
 
   test('the output length is Q whatever the input length: 49 and 196 tokens in, the same shape out, from the library and from apply()', () => {
