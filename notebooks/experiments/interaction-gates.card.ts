@@ -45,14 +45,14 @@ export type Config = z.infer<typeof schema>;
 
 /**
  * Sized for the browser budget: two blocks among four frozen layers (OpenFlamingo-9B's every-4th
- * rule would leave one block in four layers), Dm = 32 and 80 steps of 16 images (the cost grows with the batch: the blocks
+ * rule would leave one block in four layers), Dm = 32 and 60 steps of 16 images (the cost grows with the batch: the blocks
  * read all 49 tokens of every image).
  */
 export const defaults: Config = {
   seed: 7,
-  steps: 80,
-  batchSize: 16, // 80 steps see 1,280 images, most of the train split once
-  learningRate: 0.02,
+  steps: 60,
+  batchSize: 16, // 60 steps see 960 images, most of the train split once
+  learningRate: 0.025,
   lmLayers: 4, // L frozen layers
   everyN: 2, // blocks before layers 1 and 3
   lmDim: 32, // Dm

@@ -46,12 +46,12 @@ export const schema = z
 
 export type Config = z.infer<typeof schema>;
 
-/** Sized for the browser budget: two small modules, 40 steps each of 16 images. */
+/** Sized for the browser budget: two small modules, 30 steps each of 16 images. */
 export const defaults: Config = {
   seed: 7,
-  steps: 40,
+  steps: 30,
   batchSize: 16, // the cost grows with the batch: every image's 49 tokens are keys
-  learningRate: 0.01, // the training loss levels off within these 40 steps
+  learningRate: 0.01, // the training loss levels off within these 30 steps
   numQueries: 8, // Q, as the library's defaults (BLIP-2 uses 32, Flamingo 64)
   lmDim: 32, // Dm
   picture: 5, // the owl

@@ -15,7 +15,7 @@ const ARTICLE = '/articles/interaction/';
 
 test('the article paints the committed results of its experiments', async ({ page }) => {
   await page.goto(ARTICLE);
-  for (const id of ['interaction-gates', 'interaction-queries', 'interaction-concat']) {
+  for (const id of ['interaction-gates', 'interaction-queries', 'interaction-concat', 'interaction-compress']) {
     const card = page.locator(`.experiment-card[data-experiment="${id}"]`);
     await expect(card).toHaveCount(1);
     expectCellsMatch(await paintedCells(card), committed(id).result);

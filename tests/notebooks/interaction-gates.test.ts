@@ -16,7 +16,7 @@ describe(id, () => {
       { change: { everyN: 1.5 }, message: /^everyN: Expected integer/ },
       { change: { lmLayers: 9 }, message: /^lmLayers: Number must be less than or equal to 8/ },
     ],
-    cancel: { stopsBefore: 0.3 },
+    cancel: { stopsBefore: 0.4 },
   });
 
   test('the gate-0 identity is exact: the untrained stack equals the frozen LM, after every block and at the output', () => {

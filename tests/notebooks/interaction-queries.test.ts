@@ -16,7 +16,7 @@ describe(id, () => {
     run,
     invalid: { change: { steps: 0, numQueries: 0 }, fields: ['steps', 'numQueries'] },
     rejects: [{ change: { picture: -1 }, message: /^picture: Number must be greater than or equal to 0/ }],
-    cancel: { stopsBefore: 0.3 },
+    cancel: { stopsBefore: 0.4 },
   });
 
   test('the output length is Q whatever the input length: 49 and 196 tokens in, the same shape out, from the library and from apply()', () => {
@@ -61,14 +61,16 @@ describe(id, () => {
     expect(r.chance).toEqual(chanceRetrieval(382));
   });
 
-  test('over the seed sweep both modules retrieve above chance, and neither is better on every seed', () => {
+  test('over the seed sweep both modules retrieve above chance on average; the resampler’s loss is a little lower on every seed, retrieval does not separate them', () => {
     const s = committedSweep(id);
     const chance = run.result().chance.recallAt10;
     expect(measure(s, 'qformerR10').mean).toBeGreaterThan(chance);
     expect(measure(s, 'resamplerR10').mean).toBeGreaterThan(chance);
-    // The article calls no winner: the sign of each paired difference changes between seeds.
+    // Committed: Q-Former − resampler held-out loss 0.002–0.015 on all five seeds; R@10 changes sign.
+    expect(s.differences.loss?.sameSign).toBe(true);
+    expect(s.differences.loss?.min).toBeGreaterThan(0);
+    expect(s.differences.loss?.max).toBeLessThan(0.05);
     expect(s.differences.r10?.sameSign).toBe(false);
-    expect(s.differences.loss?.sameSign).toBe(false);
   });
 
   test(

@@ -173,3 +173,18 @@ export function exercise(id: ExerciseId): { href: string; setting: string; from:
     from: pairs.map(([k]) => `${k} = ${String(defaults[k])}`).join(', '),
   };
 }
+
+// ---- Spatial compressors -------------------------------------------------------------------------------
+
+const internvl = ROUTES.pixelShuffle;
+const internvlCfg = summarizePreset('internvl-1.5').config as { downsample: number; visionDim: number };
+
+/** InternVL 1.5's pixel shuffle: tokens per tile in and out, the widths before and after the 2 × 2 merge. */
+export const PIXEL_SHUFFLE = {
+  tokensIn: internvl.tokensIn,
+  tokensOut: internvl.tokensOut,
+  downsample: internvlCfg.downsample,
+  visionDim: internvlCfg.visionDim,
+  mergedDim: internvlCfg.visionDim * internvlCfg.downsample * internvlCfg.downsample,
+  llmDim: internvl.width,
+} as const;
