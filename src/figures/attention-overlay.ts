@@ -54,6 +54,32 @@ const LABEL_H = 18;
 const EXTRA_H = 16;
 const LEGEND_H = 22;
 
+/** Panels at least this wide, so a label and the extra share fit under each. */
+const MIN_PANEL = 110;
+
+export interface AttentionOverlayLayout {
+  width: number;
+  height: number;
+  size: number;
+  panels: { x: number; y: number }[];
+  labelH: number;
+  extraH: number;
+  legendY: number;
+  legendText: string;
+}
+
+export function layoutAttentionOverlay(data: AttentionOverlayData, opts: AttentionOverlayOpts): AttentionOverlayLayout {
+  const fit = Math.max(1, Math.floor((opts.width + GAP) / (MIN_PANEL + GAP)));
+  const columns = Math.min(opts.columns, data.maps.length, fit);
+  const rows = Math.ceil(data.maps.length / columns);
+  const size = (opts.width - GAP * (columns - 1)) / columns;
+  const extraH = data.maps.some((m) => m.extra) ? EXTRA_H : 0;
+  const panelH = LABEL_H + size + extraH;
+  const height = rows * panelH + (rows - 1) * GAP + LEGEND_H;
+  const panels = data.maps.map((_, i) => ({ x: (i % columns) * (size + GAP), y: Math.floor(i / columns) * (panelH + GAP) }));
+  return { width: opts.width, height, size, panels, labelH: LABEL_H, extraH, legendY: height - 6, legendText: `Darkest: each panel's top weight (${formatShape([data.h, data.w])})` };
+}
+
 function drawPanel(root: G, data: AttentionOverlayData, opts: AttentionOverlayOpts, i: number, x: number, y: number, size: number): void {
   const m = data.maps[i] as AttentionOverlayData['maps'][number];
   const g = root.append('g').attr('class', 'fig-attention-panel').attr('data-key', m.key).attr('transform', `translate(${r(x)},${r(y)})`);
@@ -99,23 +125,11 @@ export const attentionOverlay: FigureRenderer<AttentionOverlayData, AttentionOve
   optsSchema: attentionOverlayOptsSchema,
 
   render(data, opts, env) {
-    const columns = Math.min(opts.columns, data.maps.length);
-    const rows = Math.ceil(data.maps.length / columns);
-    const size = (opts.width - GAP * (columns - 1)) / columns;
-    const hasExtra = data.maps.some((m) => m.extra);
-    const panelH = LABEL_H + size + (hasExtra ? EXTRA_H : 0);
-    const height = rows * panelH + (rows - 1) * GAP + LEGEND_H;
-    const svg = createRoot(env, { id: opts.id, width: opts.width, height, title: opts.title, description: attentionOverlay.describe(data), kind: 'attention-overlay' });
+    const l = layoutAttentionOverlay(data, opts);
+    const svg = createRoot(env, { id: opts.id, width: l.width, height: l.height, title: opts.title, description: attentionOverlay.describe(data), kind: 'attention-overlay' });
     const root = svg.append('g') as unknown as G;
-    data.maps.forEach((_, i) => drawPanel(root, data, opts, i, (i % columns) * (size + GAP), Math.floor(i / columns) * (panelH + GAP), size));
-    root
-      .append('text')
-      .attr('class', 'fig-legend')
-      .attr('x', 0)
-      .attr('y', r(height - 6))
-      .attr('font-size', FONT.tick - 1)
-      .attr('fill', 'var(--muted)')
-      .text(`Shading: each panel's largest weight darkest, over a ${formatShape([data.h, data.w])} grid of tokens`);
+    l.panels.forEach((p, i) => drawPanel(root, data, opts, i, p.x, p.y, l.size));
+    root.append('text').attr('class', 'fig-legend').attr('x', 0).attr('y', r(l.legendY)).attr('font-size', FONT.tick - 1).attr('fill', 'var(--muted)').text(l.legendText);
     return svg.node() as SVGSVGElement;
   },
 
