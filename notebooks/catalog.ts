@@ -13,9 +13,16 @@ import { card as projectorBudget } from './experiments/projector-budget.card';
 import { card as futureLowRank } from './experiments/future-low-rank.card';
 import { card as futureDistill } from './experiments/future-distill.card';
 import { card as futureDynamicTokens } from './experiments/future-dynamic-tokens.card';
+import { card as interactionGates } from './experiments/interaction-gates.card';
+import { card as interactionQueries } from './experiments/interaction-queries.card';
+import { card as interactionConcat } from './experiments/interaction-concat.card';
+import { card as interactionCompress } from './experiments/interaction-compress.card';
+import { card as outputCodebook } from './experiments/output-codebook.card';
+import { card as outputEmbedding } from './experiments/output-embedding.card';
+import { card as outputTextRoute } from './experiments/output-text-route.card';
 import { defineCard, type AnyNotebookCard } from './types';
 
-const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace), defineCard(futureDynamicTokens), defineCard(futureLowRank), defineCard(futureDistill)];
+const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace), defineCard(interactionGates), defineCard(interactionQueries), defineCard(interactionConcat), defineCard(interactionCompress), defineCard(outputCodebook), defineCard(outputEmbedding), defineCard(outputTextRoute), defineCard(futureDynamicTokens), defineCard(futureLowRank), defineCard(futureDistill)];
 
 export const listCards = (): readonly AnyNotebookCard[] => cards;
 

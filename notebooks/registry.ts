@@ -12,9 +12,16 @@ import { notebook as projectorBudget } from './experiments/projector-budget';
 import { notebook as futureLowRank } from './experiments/future-low-rank';
 import { notebook as futureDistill } from './experiments/future-distill';
 import { notebook as futureDynamicTokens } from './experiments/future-dynamic-tokens';
+import { notebook as interactionGates } from './experiments/interaction-gates';
+import { notebook as interactionQueries } from './experiments/interaction-queries';
+import { notebook as interactionConcat } from './experiments/interaction-concat';
+import { notebook as interactionCompress } from './experiments/interaction-compress';
+import { notebook as outputCodebook } from './experiments/output-codebook';
+import { notebook as outputEmbedding } from './experiments/output-embedding';
+import { notebook as outputTextRoute } from './experiments/output-text-route';
 import type { AnyNotebook } from './types';
 
-const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, futureDynamicTokens, futureLowRank, futureDistill];
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, interactionGates, interactionQueries, interactionConcat, interactionCompress, outputCodebook, outputEmbedding, outputTextRoute, futureDynamicTokens, futureLowRank, futureDistill];
 
 export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
 

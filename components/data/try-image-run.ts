@@ -40,7 +40,7 @@ function loadAssets(base: string): Promise<Assets> {
 export class UploadError extends Error {}
 
 /** Decode with the browser, then draw on white at most DRAW_MAX_SIDE px: straight RGBA for the shared preprocessing. */
-async function decode(file: File): Promise<{ image: RgbaImage; naturalWidth: number; naturalHeight: number }> {
+export async function decode(file: File): Promise<{ image: RgbaImage; naturalWidth: number; naturalHeight: number }> {
   const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
   const check = checkUpload({ name: file.name, size: file.size, type: file.type }, head);
   if (!check.ok) throw new UploadError(check.message);

@@ -2,6 +2,7 @@
  * Names every figure renderer (one registry, like LLaVA's build_vision_projector) and validates
  * input at the boundary. Browser-safe: no linkedom here (see ./server.ts for build-time rendering).
  */
+import { attentionOverlay } from './attention-overlay';
 import { bar } from './bar';
 import { describeZodError } from './common';
 import { heatmap } from './heatmap';
@@ -10,6 +11,7 @@ import { pipeline } from './pipeline';
 import { scatter } from './scatter';
 import { taxonomy } from './taxonomy';
 import { tokenGrid } from './token-grid';
+import { tokenSequence } from './token-sequence';
 import type { AnyFigureRenderer, FigureRow, RenderEnv } from './types';
 
 export const renderers = {
@@ -20,6 +22,8 @@ export const renderers = {
   scatter,
   'token-grid': tokenGrid,
   taxonomy,
+  'attention-overlay': attentionOverlay,
+  'token-sequence': tokenSequence,
 } as const satisfies Record<string, AnyFigureRenderer>;
 
 export type FigureKind = keyof typeof renderers;

@@ -5,6 +5,7 @@
  * in both their variants (wide, and the 360-unit phone variant).
  */
 import { describe, expect, it } from 'vitest';
+import { layoutAttentionOverlay } from '../../src/figures/attention-overlay';
 import { layoutBar } from '../../src/figures/bar-layout';
 import { layoutHeatmap } from '../../src/figures/heatmap-layout';
 import { layoutLine } from '../../src/figures/line-layout';
@@ -13,10 +14,12 @@ import { getRenderer, parseFigure } from '../../src/figures/registry';
 import { layoutScatter } from '../../src/figures/scatter-layout';
 import { layoutTaxonomy } from '../../src/figures/taxonomy-layout';
 import { layoutTokenGrid } from '../../src/figures/token-grid-layout';
+import { layoutTokenSequence } from '../../src/figures/token-sequence';
 import * as alignment from '../../src/reference/articles/alignment';
 import * as taxonomyArticle from '../../src/reference/articles/taxonomy';
 import * as whatIs from '../../src/reference/articles/what-is-a-projector';
-import { expectApart, expectInside, expectWithin } from './geometry';
+import { expectApart, expectInside, expectWithin, rect, textBox } from './geometry';
+import { FONT } from '../../src/figures/common';
 import { barBoxes, heatmapBoxes, lineBoxes, pipelineBoxes, scatterBoxes, taxonomyBoxes, tokenGridBoxes } from './layout-boxes';
 import { samples } from './samples';
 
@@ -76,6 +79,31 @@ function checkLayout(kind: string, data: any, opts: any): { width: number; heigh
       const { texts, marks } = taxonomyBoxes(l);
       expectInside([...texts, ...marks], l.width, l.height);
       expectApart(texts);
+      return l;
+    }
+    case 'attention-overlay': {
+      const l = layoutAttentionOverlay(data, opts);
+      const texts = [
+        ...l.panels.map((p, i) => textBox(`label ${i}`, String(data.maps[i].label), { x: p.x + l.size / 2, y: p.y + 13, size: FONT.tick, anchor: 'middle' })),
+        ...l.panels.flatMap((p, i) => (data.maps[i].extra ? [textBox(`extra ${i}`, `${data.maps[i].extra.label} 100%`, { x: p.x + l.size / 2, y: p.y + l.labelH + l.size + 13, size: FONT.tick - 1, anchor: 'middle' })] : [])),
+        textBox('legend', l.legendText, { x: 0, y: l.legendY, size: FONT.tick - 1 }),
+      ];
+      const marks = l.panels.map((p, i) => rect(`panel ${i}`, p.x, p.y + l.labelH, l.size, l.size));
+      expectInside([...texts, ...marks], l.width, l.height);
+      expectApart(texts);
+      expectApart(marks);
+      return l;
+    }
+    case 'token-sequence': {
+      const l = layoutTokenSequence(data, opts);
+      const texts = [
+        ...l.segments.flatMap((s) => (s.count ? [textBox(`count ${s.seg.key}`, s.count.text, { x: s.count.x, y: s.count.y, size: FONT.value, anchor: 'middle', dy: 0.32 })] : [])),
+        ...l.segments.map((s) => textBox(`key ${s.seg.key}`, s.key.text, { x: 18, y: s.key.y, size: s.key.size })),
+      ];
+      const marks = l.segments.map((s) => rect(`segment ${s.seg.key}`, s.x, l.barY, s.w, l.barH));
+      expectInside([...texts, ...marks], l.width, l.height);
+      expectApart(texts);
+      for (const s of l.segments) if (s.count) expectWithin(textBox('count', s.count.text, { x: s.count.x, y: s.count.y, size: FONT.value, anchor: 'middle', dy: 0.32 }), rect('segment', s.x, l.barY, s.w, l.barH));
       return l;
     }
     default:

@@ -14,7 +14,7 @@ type Grid = { key: string; h: number; w: number; values: number[]; kept?: number
 
 describe('registry', () => {
   it('names every renderer under its own id', () => {
-    expect(figureKinds).toEqual(['bar', 'pipeline', 'line', 'heatmap', 'scatter', 'token-grid', 'taxonomy']);
+    expect(figureKinds).toEqual(['bar', 'pipeline', 'line', 'heatmap', 'scatter', 'token-grid', 'taxonomy', 'attention-overlay', 'token-sequence']);
     for (const kind of figureKinds) expect(getRenderer(kind).id).toBe(kind);
   });
 
@@ -390,5 +390,41 @@ describe('visible text', () => {
     expect(texts).toContain('4.2M');
     expect(texts).toContain('194.0M');
     expect(texts.filter((t) => /\d{5,}/.test(t))).toEqual([]);
+  });
+});
+
+describe('attention-overlay', () => {
+  it('draws the image under every panel and keeps each query’s weights as data-values that sum to 1 with the extra share', () => {
+    const sample = samples['attention-overlay']!;
+    const { svg } = render(sample.figure, sample.data, sample.opts);
+    const panels = all(svg, '.fig-attention-panel');
+    expect(panels).toHaveLength(2);
+    for (const p of panels) {
+      expect(attr(p.querySelector('image') as Element, 'href')).toBe('/data/emoji/gallery/1f30d.png');
+      const cells = all(p, 'rect[data-value]').map((c) => Number(attr(c, 'data-value')));
+      expect(cells).toHaveLength(9);
+      const extra = Number(attr(p.querySelector('.fig-attention-extra') as Element, 'data-value'));
+      expect(cells.reduce((a, b) => a + b, 0) + extra).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('rejects an image from another origin and a map of the wrong size, naming the field', () => {
+    const sample = samples['attention-overlay']!;
+    const data = sample.data as { image: { href: string; alt: string } };
+    expect(() => parseFigure('attention-overlay', { ...data, image: { ...data.image, href: 'https://example.com/x.png' } }, sample.opts)).toThrow(/data\.image\.href/);
+    expect(() => parseFigure('attention-overlay', { ...data, h: 2 }, sample.opts)).toThrow(/data\.maps\[0\]\.values: has 9 values, expected h·w = 6/);
+  });
+});
+
+describe('token-sequence', () => {
+  it('draws the segments in reading order, widths growing with the token count, counts as data-values', () => {
+    const sample = samples['token-sequence']!;
+    const { svg } = render(sample.figure, sample.data, sample.opts);
+    const keys = all(svg, '.fig-seq-segment').map((g) => attr(g, 'data-key'));
+    expect(keys).toEqual(['system', 'image', 'question']);
+    const counts = all(svg, '.fig-seq-count').map((t) => [attr(t, 'data-key'), Number(attr(t, 'data-value'))]);
+    expect(counts).toEqual([['image.tokens', 576]]);
+    const widths = all(svg, '.fig-seq-segment > rect').map((rc) => Number(attr(rc, 'width')));
+    expect(widths[1]).toBeGreaterThan(widths[0] as number);
   });
 });

@@ -119,6 +119,31 @@ export const samples: Record<string, Sample> = {
       ],
     },
   },
+  'attention-overlay': {
+    figure: 'attention-overlay',
+    opts: { id: 'fig-overlay', title: 'Where each query looks' },
+    data: {
+      image: { href: '/data/emoji/gallery/1f30d.png', alt: 'globe showing Europe-Africa' },
+      h: 3,
+      w: 3,
+      maps: [
+        // Each query's weights over the 9 cells, plus what it gives the latents: 1 in all.
+        { key: 'q0', label: 'Query 1', values: [0.5, 0.1, 0, 0, 0.1, 0, 0, 0, 0.1], extra: { label: 'to latents', value: 0.2 } },
+        { key: 'q1', label: 'Query 2', values: [0, 0, 0.05, 0.05, 0.1, 0.2, 0.1, 0.1, 0.15], extra: { label: 'to latents', value: 0.25 } },
+      ],
+    },
+  },
+  'token-sequence': {
+    figure: 'token-sequence',
+    opts: { id: 'fig-seq', title: 'What LLaVA-1.5 reads' },
+    data: {
+      segments: [
+        { key: 'system', label: 'System prompt', kind: 'text' },
+        { key: 'image', label: 'Image tokens (in place of <image>)', kind: 'image', tokens: 576, width: 4096 },
+        { key: 'question', label: 'Question', kind: 'text' },
+      ],
+    },
+  },
   taxonomy: {
     figure: 'taxonomy',
     opts: { id: 'fig-tax', title: 'Projector taxonomy' },
