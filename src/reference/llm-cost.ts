@@ -187,3 +187,49 @@ export function dynamicResolutionTokens(cfg: DynamicResolution): DynamicTokens {
 
 /** The transformers processor's default pixel bounds for Qwen2-VL (image_processing_qwen2_vl.py). */
 export const QWEN2VL_DEFAULT_PIXELS = { min: 56 * 56, max: 28 * 28 * 1280 } as const;
+
+// ---- The article's interactive cost model: one list of outputs, computed the same way at build time and in the browser ----
+
+/** What the cost model needs to know of a projector (from its preset's paramCount, flops and outputShape). */
+export interface ProjectorCost {
+  params: number;
+  flops: number;
+  tokensIn: number;
+  tokensOut: number;
+  width: number;
+}
+
+export const COST_OUTPUTS = [
+  { key: 'params', label: 'projector parameters', format: { kind: 'count', digits: 2 } },
+  { key: 'projectorFlops', label: 'projector FLOPs (one image)', format: { kind: 'gflop', digits: 2 } },
+  { key: 'tokensIn', label: 'visual tokens into the projector', format: { kind: 'int' } },
+  { key: 'tokensOut', label: 'visual tokens the LLM reads', format: { kind: 'int' } },
+  { key: 'addedLinear', label: 'LLM prefill they add: projections and feed-forward', format: { kind: 'gflop', digits: 1 } },
+  { key: 'addedAttention', label: 'LLM prefill they add: attention (quadratic)', format: { kind: 'gflop', digits: 1 } },
+  { key: 'addedTotal', label: 'LLM prefill they add: total', format: { kind: 'gflop', digits: 1 } },
+  { key: 'llmOverProjector', label: 'LLM work ÷ projector work', format: { kind: 'ratio', digits: 1 } },
+  { key: 'share', label: 'share of the whole prefill (text + image)', format: { kind: 'percent', digits: 1 } },
+  { key: 'kvBytes', label: 'KV cache they hold', format: { kind: 'bytes', digits: 1 } },
+  { key: 'contextShare', label: 'share of the context window', format: { kind: 'percent', digits: 1 } },
+  { key: 'imagesThatFit', label: 'images of this size that fit next to the text', format: { kind: 'int' } },
+] as const;
+export type CostOutputKey = (typeof COST_OUTPUTS)[number]['key'];
+
+/** Every output of the cost model for one projector, LLM shape, prompt length and context window. */
+export function costModelOutputs(p: ProjectorCost, s: LlmShape, textTokens: number, context: number): Record<CostOutputKey, number> {
+  const c = visualTokenCost(s, p.tokensOut, textTokens, context);
+  return {
+    params: p.params,
+    projectorFlops: p.flops,
+    tokensIn: p.tokensIn,
+    tokensOut: p.tokensOut,
+    addedLinear: c.added.linear,
+    addedAttention: c.added.attention,
+    addedTotal: c.added.total,
+    llmOverProjector: c.added.total / p.flops,
+    share: c.share,
+    kvBytes: c.kvBytes,
+    contextShare: c.contextShare,
+    imagesThatFit: c.imagesThatFit,
+  };
+}
