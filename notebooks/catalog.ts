@@ -10,9 +10,10 @@ import { card as alignAdversarial } from './experiments/align-adversarial.card';
 import { card as alignTokenSelection } from './experiments/align-token-selection.card';
 import { card as fitLinearVsMlp } from './experiments/fit-linear-vs-mlp.card';
 import { card as projectorBudget } from './experiments/projector-budget.card';
+import { card as perfTokenCompression } from './experiments/perf-token-compression.card';
 import { defineCard, type AnyNotebookCard } from './types';
 
-const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace)];
+const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace), defineCard(perfTokenCompression)];
 
 export const listCards = (): readonly AnyNotebookCard[] => cards;
 

@@ -9,9 +9,10 @@ import { notebook as alignAdversarial } from './experiments/align-adversarial';
 import { notebook as alignTokenSelection } from './experiments/align-token-selection';
 import { notebook as fitLinearVsMlp } from './experiments/fit-linear-vs-mlp';
 import { notebook as projectorBudget } from './experiments/projector-budget';
+import { notebook as perfTokenCompression } from './experiments/perf-token-compression';
 import type { AnyNotebook } from './types';
 
-const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace];
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, perfTokenCompression];
 
 export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
 

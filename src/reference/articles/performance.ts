@@ -9,6 +9,8 @@
 import { summarizeReport } from '../../bench/report';
 import { committedBenchMeasurement } from '../bench-measurement';
 import { loadCatalogue } from '../catalogue';
+import { committedRecord } from '../results';
+import { card as compressionCard, measureName, type MethodKey as CompressionMethod } from '../../../notebooks/experiments/perf-token-compression.card';
 import { summarizePreset } from '../preset-summary';
 import { QWEN2VL_DEFAULT_PIXELS, dynamicResolutionTokens, linearFlopsPerTokenLayer, llamaShape, llmShapeSchema, prefillFlops, visualTokenCost, type LlmShape } from '../llm-cost';
 
@@ -148,3 +150,60 @@ export const minLlmOverProjector = llmOverProjectorAll.reduce((a, b) => (b.ratio
 /** The last committed benchmark (content/data/bench-measurement.json): the fastest and slowest preset relative to the peak. */
 export const benchMeasurement = committedBenchMeasurement();
 export const benchSummary = summarizeReport(benchMeasurement);
+
+// ---- The token-compression notebook (content/data/perf-token-compression.json) -------------------
+
+const compressionRecord = committedRecord('perf-token-compression');
+export const compression = compressionCard.resultSchema.parse(compressionRecord.result);
+export const compressionSeed = compressionRecord.meta.seed;
+const compressionSweep = (() => {
+  if (!compression.seedSweep) throw new Error('content/data/perf-token-compression.json has no seed sweep; run `npm run notebook -- perf-token-compression`');
+  return compression.seedSweep;
+})();
+export const compressionSeeds = compressionSweep.seeds;
+
+/** Mean, min and max of R@10 over the seeds for one method at one budget. */
+export function compressionSpread(key: CompressionMethod, k: number): { mean: number; min: number; max: number } {
+  const s = compressionSweep.measures[measureName(key, k)];
+  if (!s) throw new Error(`perf-token-compression: no seed-sweep measure for ${key} at ${k} tokens`);
+  return { mean: s.mean, min: s.min, max: s.max };
+}
+export const compressionDifference = (name: string) => {
+  const d = compressionSweep.differences[name];
+  if (!d) throw new Error(`perf-token-compression: no seed-sweep difference "${name}"`);
+  return d;
+};
+
+/** What k visual tokens add to a 7B-shaped LLM's prefill (with the default prompt), plus the compressor's own FLOPs, in TFLOP. */
+const totalTflop = (k: number, compressorFlops: number): number => (visualTokenCost(llama7b, k, DEFAULT_TEXT_TOKENS, DEFAULT_CONTEXT).added.total + compressorFlops) / 1e12;
+
+/** Figure: mean R@10 over the seeds against the FLOPs the tokens cost, one line per method (points at 49, 36, 16, 9, 4 tokens). */
+export const compressionChart = {
+  series: compression.methods.map((m) => ({
+    key: m.key,
+    label: m.label,
+    dashed: m.key !== 'avgpool',
+    points: compression.budgets.map((k, j) => [totalTflop(k, m.flops[j] as number), compressionSpread(m.key, k).mean] as [number, number]),
+  })),
+};
+
+/** Table rows: method, tokens, mean and range of R@10 over the seeds, compressor FLOPs and LLM TFLOP. */
+export const compressionRows = compression.methods.flatMap((m) =>
+  compression.budgets.map((k, j) => ({ key: `${m.key}-${k}`, method: m.label, k, ...compressionSpread(m.key, k), flops: m.flops[j] as number, tflop: totalTflop(k, m.flops[j] as number) })),
+);
+export const compressionChance = compression.chance.recallAt10;
+export const pool49 = compressionSpread('avgpool', 49);
+export const pool36 = compressionSpread('avgpool', 36);
+export const pool4 = compressionSpread('avgpool', 4);
+export const pool9 = compressionSpread('avgpool', 9);
+export const conv9 = compressionSpread('conv', 9);
+export const guided9 = compressionSpread('guided', 9);
+export const resampler9 = compressionSpread('resampler', 9);
+export const compressionMaxFlops = Math.max(...compression.methods.flatMap((m) => m.flops));
+/** The FLOPs 4 tokens save a 7B-shaped LLM against 49. */
+export const tokens49Tflop = totalTflop(49, 0);
+export const tokens4Tflop = totalTflop(4, 0);
+export const compressionConfig = compressionCard.schema.parse(compressionRecord.meta.config);
+/** Readout inputs at 49 and 36 tokens: tokens × components per token. */
+export const readoutInputs49 = 49 * compressionConfig.tokenDims;
+export const readoutInputs36 = 36 * compressionConfig.tokenDims;
