@@ -27,6 +27,7 @@ const LIVE_EDITS: Record<string, { set: Record<string, number | string>; untick?
   'align-token-selection': { set: { seed: 4 } },
   'align-adversarial': { set: { epochs: 3 } },
   'align-multispace': { set: { epochs: 3 } },
+  'perf-token-compression': { set: { tokenDims: 4, seed: 2 } },
 };
 
 /** Long runs to cancel: a URL that makes the run long, and a word its progress line shows. */

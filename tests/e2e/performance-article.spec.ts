@@ -88,8 +88,10 @@ test('a shape that does not divide is named and the last numbers stay', async ({
   const before = await costValues(page);
   await page.locator('[data-cost-field="heads"]').fill('7');
   await expect(page.locator('[data-cost-problem]')).toContainText('attention heads');
-  await page.locator('[data-cost-field="layers"]').fill('abc');
-  await expect(page.locator('[data-cost-problem]')).toContainText('LLM layers: "abc" is not a whole number');
+  await page.locator('[data-cost-field="layers"]').fill('');
+  await expect(page.locator('[data-cost-problem]')).toContainText('LLM layers: "" is not a whole number');
+  await page.locator('[data-cost-field="layers"]').fill('999');
+  await expect(page.locator('[data-cost-problem]')).toContainText('LLM layers: 999 is outside 1–256');
   expect(await costValues(page)).toEqual(before);
   await expect(page.locator('body')).not.toContainText('NaN');
 });
