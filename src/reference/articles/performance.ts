@@ -9,6 +9,7 @@
 import { summarizeReport } from '../../bench/report';
 import { committedBenchMeasurement } from '../bench-measurement';
 import { loadCatalogue } from '../catalogue';
+import { claimHref, claims, type Claim } from '../claims';
 import { committedRecord } from '../results';
 import { card as compressionCard, measureName, type MethodKey as CompressionMethod } from '../../../notebooks/experiments/perf-token-compression.card';
 import { summarizePreset } from '../preset-summary';
@@ -207,3 +208,28 @@ export const compressionConfig = compressionCard.schema.parse(compressionRecord.
 /** Readout inputs at 49 and 36 tokens: tokens × components per token. */
 export const readoutInputs49 = 49 * compressionConfig.tokenDims;
 export const readoutInputs36 = 36 * compressionConfig.tokenDims;
+
+// ---- The source article's §6 performance figures and their verdicts in the claim ledger -----------
+
+const claimById = new Map(claims.map((c) => [c.id, c]));
+export function ledgerClaim(id: string): Claim & { href: string } {
+  const c = claimById.get(id);
+  if (!c) throw new Error(`performance: no ledger claim "${id}"`);
+  return { ...c, href: claimHref(id) };
+}
+/** The source's §6 claims in ledger order (C34–C39). */
+export const section6Claims = ['C34', 'C35', 'C36', 'C37', 'C38', 'C39'].map(ledgerClaim);
+
+// ---- Exercises -------------------------------------------------------------------------------------
+
+/** KV cache of 16 LLaVA-1.5 images in the 7B shape at 16-bit precision. */
+export const manyImagesKv = manyImagesCost.kvBytes;
+/** The same 7B shape with 8 key/value heads instead of 32 (grouped-query attention). */
+export const gqaKvHeads = 8;
+export const llama7bGqa = llmShapeSchema.parse({ ...llama7b, kvHeads: gqaKvHeads });
+export const gqaCost = visualTokenCost(llama7bGqa, llava.tokensOut, DEFAULT_TEXT_TOKENS, DEFAULT_CONTEXT);
+export const gqaKvRatio = gqaCost.kvBytes / llavaCost.kvBytes;
+export const gqaPrefillRatio = gqaCost.added.total / llavaCost.added.total;
+/** A 12-megapixel phone photo under the processor's default bounds. */
+export const qwenPhoto = qwenRows[3] as (typeof qwenRows)[number];
+export const blip2 = costPreset('blip2-opt-2.7b');
