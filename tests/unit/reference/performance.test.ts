@@ -51,4 +51,27 @@ describe('performance article numbers', () => {
     expect(P.qwenCapped.tokens).toBeLessThanOrEqual(P.qwenCapTokens);
     expect(P.qwenDefaultMaxTokens).toBe(1280);
   });
+
+  it('exercises: grouped-query attention quarters the cache but not the prefill; a big photo lands near the cap', () => {
+    expect(P.gqaKvRatio).toBe(P.gqaKvHeads / P.llama7b.kvHeads);
+    expect(P.gqaPrefillRatio).toBeGreaterThan(0.85);
+    expect(P.gqaPrefillRatio).toBeLessThan(1);
+    expect(P.qwenPhoto.tokens).toBeLessThanOrEqual(P.qwenDefaultMaxTokens);
+    expect(P.qwenPhoto.tokens).toBeGreaterThan(0.9 * P.qwenDefaultMaxTokens);
+    expect(P.minLlmOverProjector.id).toBe('blip2-opt-2.7b');
+    // The conv and pooling ranges at 9 tokens overlap, yet the paired difference is positive on every seed.
+    expect(P.conv9.min).toBeLessThan(P.pool9.max);
+    expect(P.compressionDifference('convVsPool9').min).toBeGreaterThan(0);
+  });
+
+  it('the source claims table covers C34-C39 with the ledger verdicts', () => {
+    expect(P.section6Claims.map((c) => [c.id, c.verdict])).toEqual([
+      ['C34', 'CORRECTED'],
+      ['C35', 'UNVERIFIED'],
+      ['C36', 'UNVERIFIED'],
+      ['C37', 'UNVERIFIED'],
+      ['C38', 'VERIFIED'],
+      ['C39', 'UNVERIFIED'],
+    ]);
+  });
 });
