@@ -207,7 +207,7 @@ export const COST_OUTPUTS = [
   { key: 'addedLinear', label: 'LLM prefill they add: projections and feed-forward', format: { kind: 'gflop', digits: 1 } },
   { key: 'addedAttention', label: 'LLM prefill they add: attention (quadratic)', format: { kind: 'gflop', digits: 1 } },
   { key: 'addedTotal', label: 'LLM prefill they add: total', format: { kind: 'gflop', digits: 1 } },
-  { key: 'llmOverProjector', label: 'LLM work ÷ projector work', format: { kind: 'ratio', digits: 1 } },
+  { key: 'llmOverProjector', label: 'LLM work ÷ projector work', format: { kind: 'fixed', digits: 0, suffix: '×' } },
   { key: 'share', label: 'share of the whole prefill (text + image)', format: { kind: 'percent', digits: 1 } },
   { key: 'kvBytes', label: 'KV cache they hold', format: { kind: 'bytes', digits: 1 } },
   { key: 'contextShare', label: 'share of the context window', format: { kind: 'percent', digits: 1 } },
