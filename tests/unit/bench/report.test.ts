@@ -5,7 +5,7 @@
  * measurement is a valid report.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BenchCancelled, benchPresets, parseOnly, parsePeakSizes, runBench } from '../../../src/bench/bench-core';
+import { BenchCancelled, PEAK_SIZES, benchPresets, parseOnly, parsePeakSizes, runBench } from '../../../src/bench/bench-core';
 import { CSV_COLUMNS, parseBenchReport, reportToCsv, summarizeReport, type BenchReport } from '../../../src/bench/report';
 import { committedBenchMeasurement } from '../../../src/reference/bench-measurement';
 import { setupBackend } from '../projectors/setup';
@@ -121,8 +121,12 @@ describe('bench inputs', () => {
 describe('committed measurement', () => {
   it('is a valid report with every benchmarked preset measured or skipped with a reason', () => {
     const r = committedBenchMeasurement();
-    expect(r.peak.sizes.length).toBeGreaterThan(0);
-    expect(r.rows.length).toBeGreaterThan(0);
+    expect(r.env).toBe('chromium');
+    expect(r.backend).toBe('wasm');
+    expect(r.peak.sizes.map((p) => p.n)).toEqual([...PEAK_SIZES]);
+    expect(r.rows.map((row) => row.preset)).toEqual(benchPresets().map((p) => p.id));
     for (const row of r.rows) expect(row.skipped !== undefined || (row.ratio ?? 0) > 0).toBe(true);
+    // The peak is a ceiling: no preset beat the best square product by more than measurement noise.
+    for (const row of r.rows) expect(row.ratio ?? 0, row.preset).toBeLessThan(1.1);
   });
 });
