@@ -5,6 +5,7 @@
  * and the dynamic-resolution calculator matches smart_resize. Bad input is named and leaves the last
  * numbers in place.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { summarizePreset } from '../../src/reference/preset-summary';
 import { COST_OUTPUTS, QWEN2VL_DEFAULT_PIXELS, costModelOutputs, dynamicResolutionTokens, llamaShape, llmShapeSchema, visualTokenCost, type LlmShape, type ProjectorCost } from '../../src/reference/llm-cost';
@@ -114,3 +115,27 @@ test('the dynamic-resolution calculator matches smart_resize', async ({ page }) 
   await expect(root.locator('[data-dyn-problem]')).toContainText('min pixels');
   expect(await read('tokens')).toBe(q3.tokens);
 });
+
+test('the compression section paints the committed seed sweep', async ({ page }) => {
+  const record = JSON.parse(readFileSync('content/data/perf-token-compression.json', 'utf8')) as {
+    result: { budgets: number[]; methods: { key: string; flops: number[] }[]; seedSweep: { measures: Record<string, { mean: number; min: number; max: number }>; differences: Record<string, { mean: number }> } };
+  };
+  const sweep = record.result.seedSweep;
+  await page.goto(ARTICLE);
+  const val = async (key: string): Promise<number> => Number(await page.locator(`[data-key="${key}"]`).first().getAttribute('data-value'));
+  for (const m of record.result.methods) {
+    for (const [j, k] of record.result.budgets.entries()) {
+      const s = sweep.measures[`${m.key}R10k${k}`]!;
+      expect(await val(`perf.tc.${m.key}-${k}.mean`)).toBe(s.mean);
+      expect(await val(`perf.tc.${m.key}-${k}.min`)).toBe(s.min);
+      expect(await val(`perf.tc.${m.key}-${k}.max`)).toBe(s.max);
+      expect(await val(`perf.tc.${m.key}-${k}.flops`)).toBe(m.flops[j]);
+    }
+  }
+  expect(await val('perf.tc.conv9')).toBe(sweep.differences.convVsPool9!.mean);
+  expect(await val('perf.tc.pooldrop')).toBe(sweep.differences.avgpool49vs4!.mean);
+  // The chart's points are the same means.
+  const points = await page.locator('#fig-compression svg').first().locator('[data-key="avgpool"] .fig-point').count();
+  expect(points).toBe(record.result.budgets.length);
+});
+
