@@ -14,9 +14,10 @@
  * - strided convolution, LDP-style (chu2023mobilevlm): a depthwise convolution whose kernel size and
  *   stride are chosen per budget so the output grid is √k × √k, with a fixed tent kernel instead of
  *   learned weights;
- * - guided selection, LVP-style: the library's token-selection projector scores each token, mapped
- *   to the caption space by a ridge map of pooled tokens, against the mean training caption of the
- *   emoji's category, and keeps the top k in grid order.
+ * - guided selection, LVP-style: the token-selection projector's rule (src/projectors/token-selection.ts):
+ *   each token, mapped to the caption space by a ridge map of pooled tokens, is scored by its cosine
+ *   with the mean training caption of the emoji's category, and the top k are kept in grid order (the
+ *   scores are computed in closed form; a test checks them against the projector's own).
  * A linear readout (closed-form ridge from the k concatenated tokens to the centred caption
  * embedding, fitted on a seeded `trainFraction` of the training split) plays the projector into the
  * LLM; quality is held-out caption retrieval (cosine, 382 captions). FLOPs per image are counted for

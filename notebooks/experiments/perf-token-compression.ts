@@ -8,8 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 import { cholesky, ridgeFit } from '../../src/primitives/linalg';
 import { createRng, deriveSeed } from '../../src/primitives/rng';
 import { adaptiveAvgPool2d } from '../../src/projectors/ops/conv';
-import { getProjector } from '../../src/projectors/registry';
-import { TRACE_KEYS } from '../../src/projectors/token-selection';
 import { BUDGETS, GRID, METHOD_KEYS, METHOD_LABELS, card, type Config, type MethodKey, type Result } from './perf-token-compression.card';
 import { loadEmojiParts } from '../toolkit/emoji-prep';
 import { chanceRetrieval, retrievalFromSimilarity, shortRetrieval } from '../toolkit/retrieval';
@@ -94,6 +92,54 @@ export function topK(values: Float32Array, n: number, k: number): number[][] {
     const row = Array.from({ length: TOKENS }, (_, t) => t);
     row.sort((x, y) => (values[i * TOKENS + y] as number) - (values[i * TOKENS + x] as number) || x - y);
     out.push(row.slice(0, k).sort((x, y) => x - y));
+  }
+  return out;
+}
+
+/**
+ * The token-selection projector's cosine scores, cos(W·x + b, q), for tokens x [R, 49, d], weight W
+ * [Dm, d] (PyTorch layout), bias b [Dm] and one query q [R, Dm] per row, without forming the
+ * [R, 49, Dm] projected tokens: W·x·q = x·(Wᵀq), |W·x + b|² = xᵀ(WᵀW)x + 2(Wᵀb)·x + |b|². Float64;
+ * a unit test checks it against the projector's own scores. Returns [R, 49].
+ */
+export function cosineScores(tokens: Float32Array, weight: Float32Array, bias: Float32Array, query: Float32Array, rows: number, d: number, dm: number): Float32Array {
+  const gram = new Float64Array(d * d); // WᵀW
+  const wb = new Float64Array(d); // Wᵀb
+  let bb = 0;
+  for (let o = 0; o < dm; o += 1) {
+    const bo = bias[o] as number;
+    bb += bo * bo;
+    for (let i = 0; i < d; i += 1) {
+      const wi = weight[o * d + i] as number;
+      wb[i] = (wb[i] as number) + wi * bo;
+      for (let j = 0; j < d; j += 1) gram[i * d + j] = (gram[i * d + j] as number) + wi * (weight[o * d + j] as number);
+    }
+  }
+  const out = new Float32Array(rows * TOKENS);
+  const u = new Float64Array(d);
+  for (let r = 0; r < rows; r += 1) {
+    u.fill(0);
+    let bq = 0;
+    let qq = 0;
+    for (let o = 0; o < dm; o += 1) {
+      const qo = query[r * dm + o] as number;
+      bq += (bias[o] as number) * qo;
+      qq += qo * qo;
+      for (let i = 0; i < d; i += 1) u[i] = (u[i] as number) + (weight[o * d + i] as number) * qo;
+    }
+    const qNorm = Math.max(Math.sqrt(qq), 1e-12);
+    for (let t = 0; t < TOKENS; t += 1) {
+      const x = tokens.subarray((r * TOKENS + t) * d, (r * TOKENS + t + 1) * d);
+      let dot = bq;
+      let sq = bb;
+      for (let i = 0; i < d; i += 1) {
+        const xi = x[i] as number;
+        dot += xi * (u[i] as number);
+        sq += 2 * xi * (wb[i] as number);
+        for (let j = 0; j < d; j += 1) sq += xi * (gram[i * d + j] as number) * (x[j] as number);
+      }
+      out[r * TOKENS + t] = dot / (Math.max(Math.sqrt(Math.max(sq, 0)), 1e-12) * qNorm);
+    }
   }
   return out;
 }
@@ -243,14 +289,9 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
     const c = tf.tensor2d(Float32Array.from(testCaptions), [test.length, dm]);
     return c.div(c.norm('euclidean', 1, true).maximum(1e-12)).transpose() as tf.Tensor2D; // [n, 512] → [512, n]
   });
-  const spec = getProjector('token-selection');
-  const selWeights = { 'proj.weight': tf.tensor2d(weight, [dm, d]), 'proj.bias': tf.tensor1d(bias) };
-  const text = tf.tensor3d(query, [rows.length, 1, dm]);
-  // The projector's scores do not depend on k: apply it once (keep 1, the cheapest gather) and take the
-  // top k of its scores for every budget by its own rule (highest first, kept in grid order).
-  const selection = spec.apply(spec.schema.parse({ visionDim: d, llmDim: dm, keep: 1, score: 'cosine' }), selWeights, { vision: tokens, text });
-  const scores = (await selection.trace[TRACE_KEYS.scores]!.data()) as Float32Array; // [R, 49]
-  tf.dispose([selection.tokens, ...Object.values(selection.trace)]);
+  // The token-selection projector's scores (src/projectors/token-selection.ts, score 'cosine'), in
+  // closed form; they do not depend on k, so the top k of the same scores serve every budget.
+  const scores = cosineScores(rowTokens, weight, bias, query, rows.length, d, dm); // [R, 49]
   const keptFor = async (k: number): Promise<number[][]> => topK(scores, rows.length, k);
 
   try {
@@ -275,7 +316,7 @@ async function run(cfg: Config, ctx: RunContext): Promise<Result> {
     ctx.onProgress(1, 'done');
     return { n: test.length, trainUsed: train.length, budgets: [...BUDGETS], methods, chance: shortRetrieval(chanceRetrieval(test.length)) };
   } finally {
-    tf.dispose([tokens, grid, text, yTrainT, captionsUnitT, selWeights['proj.weight'], selWeights['proj.bias']]);
+    tf.dispose([tokens, grid, yTrainT, captionsUnitT]);
   }
 }
 

@@ -5,7 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { BUDGETS, CONV_PLAN, convMatrix, notebook, tent, topK, type Result } from '../../notebooks/experiments/perf-token-compression';
+import { BUDGETS, CONV_PLAN, convMatrix, cosineScores, notebook, tent, topK, type Result } from '../../notebooks/experiments/perf-token-compression';
+import { getProjector } from '../../src/projectors/registry';
+import { TRACE_KEYS } from '../../src/projectors/token-selection';
 import { measureName, METHOD_KEYS } from '../../notebooks/experiments/perf-token-compression.card';
 import { depthwiseConv } from '../../src/projectors/ops/conv';
 import { byKey, committedSweep, defaultsRun, expectDifferenceOnEverySeed, expectNoDifference, measure, notebookContract, onWasm } from './helpers';
@@ -37,6 +39,24 @@ describe(id, () => {
     }
     x.dispose();
     expect(Array.from(tent(3)).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  });
+
+  test('the closed-form scores equal the token-selection projector’s cosine scores', async () => {
+    await onWasm();
+    const [rows, d, dm] = [6, 5, 24];
+    const rnd = (n: number, seed: number) => tf.randomNormal([n], 0, 1, 'float32', seed).dataSync() as Float32Array;
+    const tokens = rnd(rows * 49 * d, 1);
+    const weight = rnd(dm * d, 2);
+    const bias = rnd(dm, 3);
+    const query = rnd(rows * dm, 4);
+    const spec = getProjector('token-selection');
+    const w = { 'proj.weight': tf.tensor2d(weight, [dm, d]), 'proj.bias': tf.tensor1d(bias) };
+    const out = spec.apply(spec.schema.parse({ visionDim: d, llmDim: dm, keep: 3, score: 'cosine' }), w, { vision: tf.tensor3d(tokens, [rows, 49, d]), text: tf.tensor3d(query, [rows, 1, dm]) });
+    const ref = (await out.trace[TRACE_KEYS.scores]!.data()) as Float32Array;
+    const mine = cosineScores(tokens, weight, bias, query, rows, d, dm);
+    for (let i = 0; i < ref.length; i += 1) expect(Math.abs((mine[i] as number) - (ref[i] as number)), `score ${i}`).toBeLessThan(1e-5);
+    expect(topK(mine, rows, 3)).toEqual(await out.trace[TRACE_KEYS.keptIndices]!.array());
+    tf.dispose([w['proj.weight'], w['proj.bias'], out.tokens, ...Object.values(out.trace)]);
   });
 
   test('top-k keeps the highest scores in grid order, ties to the lower index', () => {
