@@ -20,9 +20,10 @@ import { card as interactionCompress } from './experiments/interaction-compress.
 import { card as outputCodebook } from './experiments/output-codebook.card';
 import { card as outputEmbedding } from './experiments/output-embedding.card';
 import { card as outputTextRoute } from './experiments/output-text-route.card';
+import { card as perfTokenCompression } from './experiments/perf-token-compression.card';
 import { defineCard, type AnyNotebookCard } from './types';
 
-const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace), defineCard(interactionGates), defineCard(interactionQueries), defineCard(interactionConcat), defineCard(interactionCompress), defineCard(outputCodebook), defineCard(outputEmbedding), defineCard(outputTextRoute), defineCard(futureDynamicTokens), defineCard(futureLowRank), defineCard(futureDistill)];
+const cards: readonly AnyNotebookCard[] = [defineCard(projectorBudget), defineCard(fitLinearVsMlp), defineCard(alignFeatureMap), defineCard(alignContrastive), defineCard(alignTokenSelection), defineCard(alignAdversarial), defineCard(alignMultispace), defineCard(interactionGates), defineCard(interactionQueries), defineCard(interactionConcat), defineCard(interactionCompress), defineCard(outputCodebook), defineCard(outputEmbedding), defineCard(outputTextRoute), defineCard(perfTokenCompression), defineCard(futureDynamicTokens), defineCard(futureLowRank), defineCard(futureDistill)];
 
 export const listCards = (): readonly AnyNotebookCard[] => cards;
 

@@ -19,9 +19,10 @@ import { notebook as interactionCompress } from './experiments/interaction-compr
 import { notebook as outputCodebook } from './experiments/output-codebook';
 import { notebook as outputEmbedding } from './experiments/output-embedding';
 import { notebook as outputTextRoute } from './experiments/output-text-route';
+import { notebook as perfTokenCompression } from './experiments/perf-token-compression';
 import type { AnyNotebook } from './types';
 
-const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, interactionGates, interactionQueries, interactionConcat, interactionCompress, outputCodebook, outputEmbedding, outputTextRoute, futureDynamicTokens, futureLowRank, futureDistill];
+const notebooks: readonly AnyNotebook[] = [projectorBudget, fitLinearVsMlp, alignFeatureMap, alignContrastive, alignTokenSelection, alignAdversarial, alignMultispace, interactionGates, interactionQueries, interactionConcat, interactionCompress, outputCodebook, outputEmbedding, outputTextRoute, perfTokenCompression, futureDynamicTokens, futureLowRank, futureDistill];
 
 export const listNotebooks = (): readonly AnyNotebook[] => notebooks;
 

@@ -1,59 +1,43 @@
 /**
- * Benchmark core shared by Node (scripts/bench/run.ts) and headless Chromium (src/pages/lab/bench.astro):
- * for every preset at real size (batch 1, the preset's real input), the forward time of the
- * registry's projector, its GFLOP/s from spec.flops, and the ratio to a plain tf.matMul with the
- * same FLOPs measured in the same run (the roofline).
+ * Benchmark core shared by Node (scripts/bench/run.ts) and the browser (the Lab benchmark page's
+ * Worker, src/bench/bench-worker.ts).
  *
- * Roofline matmul: [M, K] × [K, N] with M = B·Nv (input rows), K = Dv and N = flops / (2·M·K), so
- * it does the projector's FLOPs in one plain product. For linear presets it is exactly the
- * projector's own product (without the transpose and the bias); for MLPs it has the first layer's
- * inner width and the whole model's work.
+ * 1. The peak: plain square tf.matMul products n×n×n for n in PEAK_SIZES (512 … 2048), each timed
+ *    the same way as a projector; the best GFLOP/s among them is this run's peak. A square product
+ *    of that size is the friendliest shape the backend gets, so the peak is a ceiling the projectors
+ *    can approach but should not pass (a ratio well above 100 % would mean the reference is wrong).
+ * 2. Every preset at real size (batch 1, the preset's real input): the forward time of the
+ *    registry's projector, its GFLOP/s from spec.flops, and its ratio to the peak.
+ * 3. Optionally LLaVA-1.5-7B's forward written four other ways (variants), to see what closes the gap.
  *
  * Timing: each measurement awaits `data()` of the output (tfjs is asynchronous); warm-up runs first
  * (at least WARMUP runs and 1 s) so the wasm and V8 tiers settle, then the median of REPS runs.
+ * Wall times depend on the machine and on its load; the report records what is known about both.
  */
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { formatBytes } from '../primitives/format';
 import { gelu } from '../projectors/ops/activations';
 import { presets, type Preset } from '../projectors/presets';
 import { getProjector, isKind } from '../projectors/registry';
 import type { Weights } from '../projectors/types';
+import { BENCH_SCHEMA, type BenchEnv, type BenchReport, type BenchRow, type PeakRow, type VariantRow } from './report';
 
 export const WARMUP = 3;
 export const REPS = 5;
+/** Square product sizes whose best GFLOP/s is the peak (issue 13: the best of several squares 512–2048). */
+export const PEAK_SIZES: readonly number[] = [512, 1024, 1536, 2048];
+export const PEAK_MIN = 512;
+export const PEAK_MAX = 2048;
 /** Presets whose float32 weights exceed this are skipped: two such models would not fit next to the build on the 24 GiB shared machine with headroom. */
 export const WEIGHT_CAP_BYTES = 1.5 * 2 ** 30;
 
-export interface BenchRow {
-  preset: string;
-  model: string;
-  kind: string;
-  flops: number;
-  weightBytes: number;
-  skipped?: string;
-  ms?: number;
-  gflops?: number;
-  rooflineShape?: [number, number, number];
-  rooflineMs?: number;
-  rooflineGflops?: number;
-  ratio?: number;
-}
-
-export interface VariantRow {
-  variant: string;
-  ms: number;
-  gflops: number;
-  ratio: number;
-}
-
-export interface BenchReport {
-  env: string;
-  backend: string;
-  tfjsVersion: string;
-  simd: boolean | null;
-  rows: BenchRow[];
-  /** LLaVA-1.5-7B forward written four ways, to see what closes the gap to the roofline. */
-  variants: VariantRow[];
+/** Thrown when the caller's signal aborts between two measurements. */
+export class BenchCancelled extends Error {
+  constructor() {
+    super('benchmark cancelled');
+    this.name = 'BenchCancelled';
+  }
 }
 
 const median = (xs: number[]): number => {
@@ -62,10 +46,23 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 
+export interface Clock {
+  now: () => number;
+  /** Yields to the event loop between repetitions (so a cancel or a page update gets through). */
+  pause: () => Promise<void>;
+  signal?: AbortSignal;
+}
+
+function checkAbort(clock: Clock): void {
+  if (clock.signal?.aborted) throw new BenchCancelled();
+}
+
 /** Median wall time (ms) of `fn`, which returns a tensor that is read back and disposed. */
-export async function timeIt(fn: () => tf.Tensor, now: () => number, pause: () => Promise<void>): Promise<number> {
+export async function timeIt(fn: () => tf.Tensor, clock: Clock): Promise<number> {
+  const { now, pause } = clock;
   const start = now();
   for (let i = 0; i < WARMUP || now() - start < 1000; i += 1) {
+    checkAbort(clock);
     const t = fn();
     await t.data();
     t.dispose();
@@ -74,6 +71,7 @@ export async function timeIt(fn: () => tf.Tensor, now: () => number, pause: () =
   const times: number[] = [];
   for (let i = 0; i < REPS; i += 1) {
     await pause();
+    checkAbort(clock);
     const t0 = now();
     const t = fn();
     await t.data();
@@ -85,25 +83,42 @@ export async function timeIt(fn: () => tf.Tensor, now: () => number, pause: () =
 
 export const benchPresets = (): Preset[] => Object.values(presets).filter((p) => p.input !== undefined && isKind(p.kind));
 
-/** The same-FLOPs plain matmul of a preset: [M, K] × [K, N]. */
-export function rooflineShape(p: Preset, flops: number): [number, number, number] {
-  const [b, nv, dv] = p.input!.vision as [number, number, number];
-  const m = b * nv;
-  return [m, dv, Math.max(1, Math.round(flops / (2 * m * dv)))];
+/** Checks a list of peak sizes (e.g. from a URL): integers in [PEAK_MIN, PEAK_MAX]; throws naming the bad entry. */
+export function parsePeakSizes(sizes: readonly number[]): number[] {
+  if (sizes.length === 0) throw new Error('peak sizes: give at least one size');
+  for (const n of sizes) {
+    if (!Number.isInteger(n) || n < PEAK_MIN || n > PEAK_MAX) throw new Error(`peak size "${String(n)}" is not an integer from ${PEAK_MIN} to ${PEAK_MAX}`);
+  }
+  return [...sizes];
 }
 
-async function rooflineMs(shape: [number, number, number], now: () => number, pause: () => Promise<void>): Promise<number> {
-  const [m, k, n] = shape;
-  const a = tf.randomNormal([m, k], 0, 1, 'float32', 1);
-  const b = tf.randomNormal([k, n], 0, 0.02, 'float32', 2);
+/** Checks a preset subset (e.g. from a URL): every id must be a benchmarked preset; throws naming the unknown ones. */
+export function parseOnly(ids: readonly string[]): string[] {
+  const known = new Set(benchPresets().map((p) => p.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length) throw new Error(`unknown preset${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`);
+  return [...ids];
+}
+
+/** One square product n×n×n (2·n³ FLOPs), timed like a projector. */
+export async function benchSquare(n: number, clock: Clock): Promise<PeakRow> {
+  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1) as tf.Tensor2D;
+  const b = tf.randomNormal([n, n], 0, 0.02, 'float32', 2) as tf.Tensor2D;
   try {
-    return await timeIt(() => tf.matMul(a, b), now, pause);
+    const ms = await timeIt(() => tf.matMul(a, b), clock);
+    const flops = 2 * n * n * n;
+    return { n, flops, ms, gflops: flops / ms / 1e6 };
   } finally {
     tf.dispose([a, b]);
   }
 }
 
-export async function benchOne(p: Preset, now: () => number, pause: () => Promise<void>): Promise<BenchRow> {
+/** The peak of a set of square products: the best GFLOP/s. */
+export const peakOf = (rows: readonly PeakRow[]): PeakRow =>
+  rows.reduce((best, r) => (r.gflops > best.gflops ? r : best), rows[0] as PeakRow);
+
+/** One preset's forward at real size; `peakGflops` gives the ratio. */
+export async function benchOne(p: Preset, peakGflops: number, clock: Clock): Promise<BenchRow> {
   const spec = getProjector(p.kind);
   const cfg = spec.schema.parse(p.config);
   const input = p.input!;
@@ -115,36 +130,29 @@ export async function benchOne(p: Preset, now: () => number, pause: () => Promis
   const vision = tf.randomNormal([...input.vision] as [number, number, number], 0, 1, 'float32', 3) as tf.Tensor3D;
   const text = input.text ? (tf.randomNormal([...input.text] as [number, number, number], 0, 1, 'float32', 4) as tf.Tensor3D) : undefined;
   try {
-    const ms = await timeIt(
-      () => {
-        const out = spec.apply(cfg, weights, text ? { vision, text } : { vision });
-        tf.dispose(Object.values(out.trace));
-        return out.tokens;
-      },
-      now,
-      pause,
-    );
-    const shape = rooflineShape(p, flops);
-    const rMs = await rooflineMs(shape, now, pause);
+    const ms = await timeIt(() => {
+      const out = spec.apply(cfg, weights, text ? { vision, text } : { vision });
+      tf.dispose(Object.values(out.trace));
+      return out.tokens;
+    }, clock);
     const gflops = flops / ms / 1e6;
-    const rooflineGflops = (2 * shape[0] * shape[1] * shape[2]) / rMs / 1e6;
-    return { ...row, ms, gflops, rooflineShape: shape, rooflineMs: rMs, rooflineGflops, ratio: gflops / rooflineGflops };
+    return { ...row, ms, gflops, ratio: gflops / peakGflops };
   } finally {
     tf.dispose([...Object.values(weights), vision, ...(text ? [text] : [])]);
   }
 }
 
 /**
- * LLaVA-1.5-7B's mlp2x_gelu written five ways: the registry's (ops/linear.ts: (W·xᵀ)ᵀ + b, which
- * transposes only the activations; measured in the preset table), a transpose of the [out, in]
+ * LLaVA-1.5-7B's mlp2x_gelu written four more ways than the registry's (ops/linear.ts: (W·xᵀ)ᵀ + b,
+ * which transposes only the activations; measured in the preset table): a transpose of the [out, in]
  * weight on every call, pre-transposed weights ([in, out] once at load, plain matMul),
  * tf.fused.matMul with the bias fused and transposeB (GELU cannot be fused: tfjs fuses only the
  * relu family, sigmoid and elu), and fused with pre-transposed weights.
  * Why it matters: tfjs-wasm 4.22 runs matMul(a, b, false, true) in a naive loop, about 10× slower
- * than the plain product (measured); src/runtime/wasm-matmul-transpose.ts now routes the flagged case
+ * than the plain product (measured); src/runtime/wasm-matmul-transpose.ts routes the flagged case
  * through an explicit transpose, so the transposeB rows measure that route.
  */
-export async function benchLlavaVariants(now: () => number, pause: () => Promise<void>, registryRow?: BenchRow): Promise<VariantRow[]> {
+export async function benchLlavaVariants(peakGflops: number, clock: Clock, registryRow?: BenchRow): Promise<VariantRow[]> {
   const p = presets['llava-1.5-7b'];
   if (!p || !p.input) return [];
   const spec = getProjector('mlp');
@@ -164,45 +172,89 @@ export async function benchLlavaVariants(now: () => number, pause: () => Promise
     ['fused.matMul (bias) with transposeB', () => tf.tidy(() => tf.fused.matMul({ a: gelu(tf.fused.matMul({ a: x, b: w0, transposeB: true, bias: b0 })) as tf.Tensor2D, b: w2, transposeB: true, bias: b2 }))],
     ['fused.matMul (bias), pre-transposed', () => tf.tidy(() => tf.fused.matMul({ a: gelu(tf.fused.matMul({ a: x, b: w0t, bias: b0 })) as tf.Tensor2D, b: w2t, bias: b2 }))],
   ];
+  const row = (variant: string, ms: number): VariantRow => ({ variant, ms, gflops: flops / ms / 1e6, ratio: flops / ms / 1e6 / peakGflops });
   try {
-    const shape = rooflineShape(p, flops);
-    const rMs = await rooflineMs(shape, now, pause);
-    const roof = (2 * shape[0] * shape[1] * shape[2]) / rMs / 1e6;
     // The registry's own forward was just measured in the preset table: reuse it.
-    const rows: VariantRow[] =
-      registryRow?.ms !== undefined
-        ? [{ variant: 'registry apply (ops/linear.ts: (W·xᵀ)ᵀ + b)', ms: registryRow.ms, gflops: flops / registryRow.ms / 1e6, ratio: flops / registryRow.ms / 1e6 / roof }]
-        : [];
-    for (const [variant, fn] of variants) {
-      const ms = await timeIt(fn, now, pause);
-      rows.push({ variant, ms, gflops: flops / ms / 1e6, ratio: flops / ms / 1e6 / roof });
-    }
+    const rows: VariantRow[] = registryRow?.ms !== undefined ? [row('registry apply (ops/linear.ts: (W·xᵀ)ᵀ + b)', registryRow.ms)] : [];
+    for (const [variant, fn] of variants) rows.push(row(variant, await timeIt(fn, clock)));
     return rows;
   } finally {
     tf.dispose([...Object.values(w), x, w0t, w2t]);
   }
 }
 
-export async function runBench(
-  env: string,
-  now: () => number,
-  pause: () => Promise<void>,
-  onRow: (r: BenchRow) => void = () => undefined,
-  only?: readonly string[],
-): Promise<BenchReport> {
-  const rows: BenchRow[] = [];
-  for (const p of benchPresets()) {
-    if (only && !only.includes(p.id)) continue;
-    const row = await benchOne(p, now, pause);
-    rows.push(row);
-    onRow(row);
+export interface BenchOptions {
+  /** Restrict to these preset ids (validated by parseOnly). */
+  only?: readonly string[];
+  /** Square sizes for the peak (validated by parsePeakSizes); default PEAK_SIZES. */
+  peakSizes?: readonly number[];
+  /** Also time the LLaVA-1.5-7B variants (only when that preset is in the run). */
+  variants?: boolean;
+  /** Called before each measurement: steps done, steps in all, what comes next. */
+  onProgress?: (done: number, total: number, label: string) => void;
+  onPeak?: (r: PeakRow) => void;
+  onRow?: (r: BenchRow) => void;
+}
+
+function threadsInUse(): number | null {
+  if (tf.getBackend() !== 'wasm') return 1; // the cpu backend is single-threaded JavaScript
+  try {
+    const n = getThreadsCount();
+    return Number.isInteger(n) && n > 0 ? n : null;
+  } catch {
+    return null;
   }
-  const variants = !only || only.includes('llava-1.5-7b') ? await benchLlavaVariants(now, pause, rows.find((r) => r.preset === 'llava-1.5-7b')) : [];
+}
+
+/** Runs the whole benchmark on the current tfjs backend. `env` says where (filled by the caller). */
+export async function runBench(env: BenchEnv, clock: Clock, opts: BenchOptions = {}): Promise<BenchReport> {
+  const only = opts.only ? parseOnly(opts.only) : undefined;
+  const sizes = parsePeakSizes(opts.peakSizes ?? PEAK_SIZES);
+  const list = benchPresets().filter((p) => !only || only.includes(p.id));
+  const withVariants = opts.variants === true && list.some((p) => p.id === 'llava-1.5-7b');
+  const total = sizes.length + list.length + (withVariants ? 1 : 0);
+  let done = 0;
+  const step = (label: string): void => opts.onProgress?.(done, total, label);
+
+  const peakRows: PeakRow[] = [];
+  for (const n of sizes) {
+    step(`square matMul ${n}×${n}×${n}`);
+    const r = await benchSquare(n, clock);
+    peakRows.push(r);
+    opts.onPeak?.(r);
+    done += 1;
+  }
+  const peak = peakOf(peakRows);
+  const rows: BenchRow[] = [];
+  for (const p of list) {
+    step(p.id);
+    const row = await benchOne(p, peak.gflops, clock);
+    rows.push(row);
+    opts.onRow?.(row);
+    done += 1;
+  }
+  let variants: VariantRow[] = [];
+  if (withVariants) {
+    step('LLaVA-1.5-7B variants');
+    variants = await benchLlavaVariants(peak.gflops, clock, rows.find((r) => r.preset === 'llava-1.5-7b'));
+    done += 1;
+  }
+  step('done');
   let simd: boolean | null = null;
   try {
     simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   } catch {
     simd = null;
   }
-  return { env, backend: tf.getBackend(), tfjsVersion: tf.version_core, simd, rows, variants };
+  return {
+    schema: BENCH_SCHEMA,
+    ...env,
+    backend: tf.getBackend(),
+    tfjsVersion: tf.version_core,
+    simd,
+    threads: threadsInUse(),
+    peak: { sizes: peakRows, best: peak },
+    rows,
+    variants,
+  };
 }

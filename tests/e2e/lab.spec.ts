@@ -37,6 +37,7 @@ const LIVE_EDITS: Record<string, { set: Record<string, number | string>; untick?
   'future-dynamic-tokens': { set: { seed: 9 } },
   'future-low-rank': { set: { seed: 8, imageDims: 64 } },
   'future-distill': { set: { seed: 8, hidden: 128 } },
+  'perf-token-compression': { set: { tokenDims: 4, seed: 2 } },
 };
 
 /** Long runs to cancel: a URL that makes the run long, and a word its progress line shows. */

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
-const ARTICLES = ['/articles/what-is-a-projector/', '/articles/taxonomy/', '/articles/alignment/', '/articles/interaction/', '/articles/comparing-models/', '/articles/future-directions/'];
+const ARTICLES = ['/articles/what-is-a-projector/', '/articles/taxonomy/', '/articles/alignment/', '/articles/interaction/', '/articles/comparing-models/', '/articles/performance/', '/articles/future-directions/'];
 const glossary = JSON.parse(readFileSync('content/data/glossary.json', 'utf8')) as { terms: { id: string; term: string }[] };
 
 /** The article body's visible prose, without painted numbers, code, maths, figures and the given selectors. */

@@ -21,7 +21,10 @@ const page: PageCitation = {
 describe('bibliography', () => {
   it('parses every entry of content/references.bib with citation-js', () => {
     const bib = loadBibliography();
-    expect(bib.size).toBe(33);
+    // Every entry of the file parses: as many as the file has entry heads ("@type{key,").
+    const heads = readFileSync('content/references.bib', 'utf8').match(/^@\w+\{/gm) ?? [];
+    expect(heads.length).toBeGreaterThanOrEqual(35);
+    expect(bib.size).toBe(heads.length);
     const llava = requireEntry('liu2023improved', 'test');
     expect(llava.title).toBe('Improved Baselines with Visual Instruction Tuning');
     expect(llava.label).toBe('Liu et al., 2023');
