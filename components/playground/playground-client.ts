@@ -1,0 +1,265 @@
+/**
+ * The Playground page script (kept small: no zod, no tfjs): reads the URL into a state with
+ * notices for every ignored parameter, builds the config form of the chosen kind from the
+ * build-time descriptors, keeps the URL in step, and paints the numbers from the lazily loaded
+ * library half (playground-live.ts). Every text it writes goes through textContent.
+ */
+import { formatBytes } from '../../src/primitives/format';
+import type { PlaygroundCatalogue, PlaygroundField } from '../../src/reference/playground/fields';
+import {
+  activeFields,
+  baseState,
+  findKind,
+  normalizeConfig,
+  parseFieldText,
+  SAMPLE_MAX,
+  stateFromQuery,
+  stateToQuery,
+  TOKEN_BOUNDS,
+  type Notice,
+  type PlaygroundState,
+} from '../../src/site/playground/state';
+
+type Live = typeof import('./playground-live');
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, text?: string): HTMLElementTagNameMap[K] => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) if (v !== undefined) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+};
+
+/** The input fields beside the config: seed, input source, sample, B, Nv, Nt. */
+const INPUT_FIELDS: PlaygroundField[] = [
+  { key: 'seed', label: 'seed (weights and random input)', kind: 'integer', min: 0, max: 2 ** 31 - 1 },
+  { key: 'input', label: 'input', kind: 'enum', options: ['random', 'sample'] },
+  { key: 'sample', label: 'data-set sample index', kind: 'integer', min: 0, max: SAMPLE_MAX },
+  { key: 'batch', label: 'B: batch', kind: 'integer', min: TOKEN_BOUNDS.b[0], max: TOKEN_BOUNDS.b[1] },
+  { key: 'visionTokens', label: 'Nv: vision tokens', kind: 'integer', min: TOKEN_BOUNDS.nv[0], max: TOKEN_BOUNDS.nv[1] },
+  { key: 'textTokens', label: 'Nt: text tokens', kind: 'integer', min: TOKEN_BOUNDS.nt[0], max: TOKEN_BOUNDS.nt[1] },
+];
+
+function start(root: HTMLElement): void {
+  const cat = JSON.parse(root.dataset.catalogue ?? '{}') as PlaygroundCatalogue;
+  const q = <T extends Element>(sel: string): T => {
+    const found = root.querySelector<T>(sel);
+    if (!found) throw new Error(`playground: missing ${sel}`);
+    return found;
+  };
+  const choice = q<HTMLSelectElement>('[data-pg-choice]');
+  const form = q<HTMLFormElement>('[data-pg-form]');
+  const fieldsBox = q<HTMLElement>('[data-pg-fields]');
+  const inputBox = q<HTMLElement>('[data-pg-input-fields]');
+  const noticesBox = q<HTMLElement>('[data-pg-notices]');
+  const title = q<HTMLElement>('[data-pg-title]');
+  const rowsBox = q<HTMLElement>('[data-pg-rows]');
+  const weightsBody = q<HTMLElement>('[data-pg-weights]');
+  const guard = q<HTMLElement>('[data-pg-guard]');
+  const status = q<HTMLElement>('[data-pg-status]');
+  const permalink = q<HTMLAnchorElement>('[data-pg-permalink]');
+
+  const fromUrl = stateFromQuery(cat, location.search);
+  let state: PlaygroundState = fromUrl.state;
+  const notices: Notice[] = [...fromUrl.notices];
+  let firstCheck = location.search.length > 1;
+  let live: Live | null = null;
+  let ticket = 0;
+  const invalid = new Set<string>();
+
+  const showNotices = (): void => {
+    noticesBox.replaceChildren();
+    noticesBox.hidden = notices.length === 0;
+    if (notices.length === 0) return;
+    noticesBox.append(el('strong', {}, 'Some parts of the address were ignored:'));
+    const list = el('ul');
+    for (const n of notices) list.append(el('li', {}, `${n.param}: ${n.message}`));
+    noticesBox.append(list, el('p', {}, 'Safe defaults are used for each of them; every other value is kept.'));
+  };
+
+  const fieldId = (key: string): string => `pg-f-${key}`;
+
+  function fieldControl(f: PlaygroundField, value: unknown, group: 'config' | 'input'): HTMLElement {
+    const box = el('div', { class: 'lab-field', 'data-field': f.key, 'data-group': group });
+    const id = fieldId(f.key);
+    box.append(el('label', { for: id }, f.label));
+    let control: HTMLInputElement | HTMLSelectElement;
+    if (f.kind === 'enum') {
+      control = el('select', { id, name: f.key });
+      for (const o of f.options ?? []) {
+        const opt = el('option', { value: o }, o);
+        if (o === String(value)) opt.selected = true;
+        control.append(opt);
+      }
+    } else if (f.kind === 'boolean') {
+      control = el('input', { id, name: f.key, type: 'checkbox' });
+      (control as HTMLInputElement).checked = value === true;
+    } else {
+      control = el('input', { id, name: f.key, type: 'text', inputmode: f.kind === 'integer' ? 'numeric' : 'decimal', autocomplete: 'off', spellcheck: 'false' });
+      control.value = String(value);
+    }
+    control.setAttribute('aria-describedby', `${id}-err`);
+    box.append(control);
+    if (f.min !== undefined && f.max !== undefined) box.append(el('span', { class: 'lab-range' }, `${f.min} to ${f.max}`));
+    const err = el('p', { class: 'lab-error', id: `${id}-err`, 'aria-live': 'polite' });
+    err.hidden = true;
+    box.append(err);
+    return box;
+  }
+
+  const inputValue = (key: string): unknown =>
+    key === 'seed' ? state.seed : key === 'input' ? state.input : key === 'sample' ? state.sample : state.tokens[key as 'batch' | 'visionTokens' | 'textTokens'];
+
+  function renderForm(): void {
+    const k = findKind(cat, state.kind);
+    if (!k) return;
+    invalid.clear();
+    fieldsBox.replaceChildren(...activeFields(k, state.config).map((f) => fieldControl(f, state.config[f.key], 'config')));
+    inputBox.replaceChildren(...INPUT_FIELDS.map((f) => fieldControl(f, inputValue(f.key), 'input')));
+    choice.value = state.preset ? `preset:${state.preset}` : `kind:${state.kind}`;
+    title.textContent = k.title;
+    const sample = inputBox.querySelector<HTMLElement>('[data-field="sample"]');
+    if (sample) sample.hidden = state.input !== 'sample';
+  }
+
+  function setError(key: string, message: string | null): void {
+    const box = root.querySelector<HTMLElement>(`[data-field="${key}"]`);
+    if (!box) return;
+    const err = box.querySelector<HTMLElement>('.lab-error');
+    if (err) {
+      err.textContent = message ?? '';
+      err.hidden = message === null;
+    }
+    box.querySelectorAll('input, select').forEach((i) => (message === null ? i.removeAttribute('aria-invalid') : i.setAttribute('aria-invalid', 'true')));
+    if (message === null) invalid.delete(key);
+    else invalid.add(key);
+  }
+
+  function paintRows(rows: { key: string; label: string; text: string; value?: number }[]): void {
+    rowsBox.replaceChildren(
+      ...rows.map((r) => {
+        const row = el('div', { class: 'pg-row', 'data-row': r.key });
+        row.append(el('dt', {}, r.label), el('dd', r.value !== undefined ? { 'data-value': String(r.value) } : {}, r.text));
+        return row;
+      }),
+    );
+  }
+
+  async function refresh(): Promise<void> {
+    const query = stateToQuery(cat, state);
+    const url = `${location.pathname}?${query.toString()}`;
+    history.replaceState(history.state, '', url);
+    permalink.href = url;
+    if (invalid.size > 0) {
+      rowsBox.dataset.stale = 'true';
+      status.textContent = `Fix ${[...invalid].join(', ')} to see the numbers.`;
+      return;
+    }
+    const mine = ++ticket;
+    rowsBox.dataset.stale = 'true';
+    status.textContent = live ? '' : 'Loading the projector library…';
+    try {
+      live ??= await import('./playground-live');
+    } catch (err) {
+      status.textContent = `The projector library could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
+    if (mine !== ticket) return;
+    let result = live.describeState(state);
+    if (!result.ok && firstCheck) {
+      // A permalink whose fields pass one by one but not together (numHeads must divide a width, a
+      // grid that is not square): name it and fall back to the safe defaults.
+      notices.push({ param: '(configuration)', message: `${result.message}; the defaults of ${state.preset ?? state.kind} are used` });
+      showNotices();
+      const base = baseState(cat, state.kind, state.preset);
+      state = { ...state, config: base.config, tokens: base.tokens };
+      renderForm();
+      history.replaceState(history.state, '', `${location.pathname}?${stateToQuery(cat, state).toString()}`);
+      result = live.describeState(state);
+    }
+    firstCheck = false;
+    if (!result.ok) {
+      status.textContent = `Not a valid projector: ${result.message}`;
+      rowsBox.dataset.stale = 'true';
+      guard.hidden = true;
+      return;
+    }
+    const v = result.value;
+    paintRows(v.rows);
+    weightsBody.replaceChildren(
+      ...v.weights.map((w) => {
+        const tr = el('tr');
+        const name = el('td');
+        name.append(el('code', {}, w.name));
+        tr.append(name, el('td', {}, w.shape));
+        return tr;
+      }),
+    );
+    rowsBox.dataset.stale = 'false';
+    rowsBox.dataset.source = 'live';
+    guard.hidden = !v.overBudget;
+    guard.textContent = v.overBudget
+      ? `Too large to run here: one forward pass would need about ${formatBytes(v.d.memory.totalBytes)} (weights ${formatBytes(v.d.memory.weightBytes)}, activations ${formatBytes(v.d.memory.activationBytes)}), over the Playground's budget of ${formatBytes(v.budgetBytes)}. Nothing was allocated; the numbers above are analytic.`
+      : '';
+    root.dataset.overBudget = String(v.overBudget);
+    status.textContent = '';
+  }
+
+  function onField(target: HTMLInputElement | HTMLSelectElement): void {
+    const box = target.closest<HTMLElement>('[data-field]');
+    if (!box) return;
+    const key = box.dataset.field ?? '';
+    const group = box.dataset.group;
+    const k = findKind(cat, state.kind);
+    const f = group === 'input' ? INPUT_FIELDS.find((x) => x.key === key) : k?.fields.find((x) => x.key === key);
+    if (!f || !k) return;
+    const text = f.kind === 'boolean' ? String((target as HTMLInputElement).checked) : target.value;
+    const parsed = parseFieldText(f, text);
+    if (!parsed.ok) {
+      setError(key, parsed.message);
+      void refresh();
+      return;
+    }
+    setError(key, null);
+    if (group === 'config') {
+      state = { ...state, config: { ...state.config, [key]: parsed.value } };
+      if (key === 'mode') {
+        state.config = normalizeConfig(k, state.config);
+        renderForm();
+      }
+    } else if (key === 'seed') state = { ...state, seed: parsed.value as number };
+    else if (key === 'input') {
+      state = { ...state, input: parsed.value as 'random' | 'sample' };
+      const sample = inputBox.querySelector<HTMLElement>('[data-field="sample"]');
+      if (sample) sample.hidden = state.input !== 'sample';
+    } else if (key === 'sample') state = { ...state, sample: parsed.value as number };
+    else state = { ...state, tokens: { ...state.tokens, [key]: parsed.value as number } };
+    void refresh();
+  }
+
+  form.addEventListener('input', (e) => onField(e.target as HTMLInputElement));
+  form.addEventListener('change', (e) => onField(e.target as HTMLInputElement));
+  form.addEventListener('submit', (e) => e.preventDefault());
+  choice.addEventListener('change', () => {
+    const [type, id] = choice.value.split(':') as [string, string];
+    const next = type === 'preset' ? baseState(cat, '', id) : baseState(cat, id, null);
+    state = { ...next, seed: state.seed, input: state.input, sample: state.sample };
+    renderForm();
+    void refresh();
+  });
+
+  showNotices();
+  renderForm();
+  if (location.search.length > 1) void refresh();
+  else permalink.href = `${location.pathname}?${stateToQuery(cat, state).toString()}`;
+  root.dataset.ready = 'true';
+}
+
+const root = document.querySelector<HTMLElement>('[data-pg-root]');
+if (root) {
+  try {
+    start(root);
+  } catch (err) {
+    const status = root.querySelector<HTMLElement>('[data-pg-status]');
+    if (status) status.textContent = `The Playground could not start: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}

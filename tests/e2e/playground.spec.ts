@@ -1,0 +1,150 @@
+/**
+ * The Projector Playground on the built site: the numbers it paints for a set of kinds and presets
+ * equal the library's (the same rows the projector CLI prints, computed here in Node); a permalink
+ * reproduces them; malformed and hostile URL states and form values are named and ignored with
+ * zero console errors, zero uncaught exceptions and no script execution; a config over the memory
+ * budget is refused with its estimate.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { presets } from '../../src/projectors/presets';
+import { describeProjector, DEFAULT_TOKENS, tokensOfInput, type TokenChoice } from '../../src/reference/playground/describe';
+import { describeRows } from '../../src/site/playground/rows';
+import type { ProjectorKind } from '../../src/projectors/types';
+import { BAD_FIELDS, BAD_QUERIES } from '../unit/playground/bad-inputs';
+
+const URL_ = '/lab/playground/';
+
+/** Collects console errors, uncaught exceptions and dialogs (a dialog means a script ran). */
+function watch(page: Page): { errors: string[] } {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  return { errors };
+}
+
+async function paintedRows(page: Page): Promise<Record<string, string>> {
+  const rows = await page.locator('[data-pg-rows] .pg-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-row') ?? '', e.querySelector('dd')?.textContent ?? '']));
+  return Object.fromEntries(rows);
+}
+
+function expectedRows(kind: ProjectorKind, config: unknown, tokens: TokenChoice): Record<string, string> {
+  return Object.fromEntries(describeRows(describeProjector(kind, config, tokens)).map((r) => [r.key, r.text]));
+}
+
+const live = (page: Page) => expect(page.locator('[data-pg-rows]')).toHaveAttribute('data-source', 'live');
+
+test('the build-time numbers are the default MLP projector\'s', async ({ page }) => {
+  const w = watch(page);
+  await page.goto(URL_);
+  await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-ready', 'true');
+  expect(await paintedRows(page)).toEqual(expectedRows('mlp', { visionDim: 32, llmDim: 48, depth: 2 }, DEFAULT_TOKENS));
+  expect(w.errors).toEqual([]);
+});
+
+const CASES: { query: string; kind: ProjectorKind; config: Record<string, unknown>; tokens: TokenChoice }[] = [
+  { query: 'preset=llava-1.5-7b', kind: 'mlp', config: presets['llava-1.5-7b']!.config, tokens: tokensOfInput(presets['llava-1.5-7b']!.input!) },
+  { query: 'preset=blip2-opt-2.7b', kind: 'qformer', config: presets['blip2-opt-2.7b']!.config, tokens: tokensOfInput(presets['blip2-opt-2.7b']!.input!) },
+  { query: 'kind=linear&set.visionDim=64&set.concat=4&nv=64', kind: 'linear', config: { visionDim: 64, llmDim: 48, concat: 4, split: 1, bias: true }, tokens: { ...DEFAULT_TOKENS, visionTokens: 64 } },
+  { query: 'kind=perceiver-resampler&set.depth=3&b=2&nv=100', kind: 'perceiver-resampler', config: { visionDim: 64, depth: 3, numHeads: 4, headDim: 16, numQueries: 8, ffnMult: 4, activation: 'gelu' }, tokens: { batch: 2, visionTokens: 100, textTokens: 8 } },
+  { query: 'kind=output-transformer&set.mode=mlp&set.hiddenDim=20&nv=5', kind: 'output-transformer', config: { mode: 'mlp', llmDim: 64, hiddenDim: 20, outputDim: 48 }, tokens: { ...DEFAULT_TOKENS, visionTokens: 5 } },
+];
+
+for (const c of CASES) {
+  test(`?${c.query}: the painted numbers equal the library's`, async ({ page }) => {
+    const w = watch(page);
+    await page.goto(`${URL_}?${c.query}`);
+    await live(page);
+    await expect(page.locator('[data-pg-notices]')).toBeHidden();
+    expect(await paintedRows(page)).toEqual(expectedRows(c.kind, c.config, c.tokens));
+    expect(w.errors).toEqual([]);
+  });
+}
+
+test('edits through the form update the numbers and the URL; the permalink reproduces them', async ({ page, context }) => {
+  const w = watch(page);
+  await page.goto(URL_);
+  await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-ready', 'true');
+  await page.getByLabel('Kind or preset').selectOption('kind:qformer');
+  await page.getByLabel('L: layers', { exact: true }).fill('4');
+  await page.getByLabel('Nv: vision tokens', { exact: true }).fill('49');
+  await page.getByLabel('seed (weights and random input)').fill('9');
+  await live(page);
+  const qformerDefaults = (await import('../../src/projectors/qformer')).defaults;
+  const expected = expectedRows('qformer', { ...qformerDefaults, depth: 4 }, { ...DEFAULT_TOKENS, visionTokens: 49 });
+  await expect.poll(() => paintedRows(page)).toEqual(expected);
+  const link = await page.locator('[data-pg-permalink]').getAttribute('href');
+  expect(link).toBe('/lab/playground/?kind=qformer&set.depth=4&seed=9&input=random&nv=49');
+  expect(new URL(page.url()).search).toBe(link!.slice(URL_.length));
+  const second = await context.newPage();
+  const w2 = watch(second);
+  await second.goto(link!);
+  await live(second);
+  expect(await paintedRows(second)).toEqual(expected);
+  await expect(second.getByLabel('L: layers', { exact: true })).toHaveValue('4');
+  expect([...w.errors, ...w2.errors]).toEqual([]);
+});
+
+test('a config over the memory budget is refused with its estimate', async ({ page }) => {
+  const w = watch(page);
+  await page.goto(`${URL_}?kind=mlp&set.visionDim=16384&set.llmDim=16384&set.depth=16`);
+  await live(page);
+  const guard = page.locator('[data-pg-guard]');
+  await expect(guard).toBeVisible();
+  await expect(guard).toContainText('Too large to run here');
+  await expect(guard).toContainText('over the Playground\'s budget of 1.5 GiB');
+  await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-over-budget', 'true');
+  expect(w.errors).toEqual([]);
+});
+
+test(`${BAD_QUERIES.length} malformed or hostile URL states: a notice each, safe defaults, no errors, no script`, async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page);
+  await page.addInitScript(() => {
+    (window as unknown as { __pwned: number }).__pwned = 0;
+    window.alert = () => {
+      (window as unknown as { __pwned: number }).__pwned += 1;
+    };
+  });
+  for (const q of BAD_QUERIES) {
+    await page.goto(`${URL_}?${q}`);
+    await expect(page.locator('[data-pg-root]'), q).toHaveAttribute('data-ready', 'true');
+    await expect(page.locator('[data-pg-notices]'), q).toBeVisible();
+    await expect(page.locator('[data-pg-rows] .pg-row'), q).toHaveCount(6);
+    expect(await page.evaluate(() => (window as unknown as { __pwned: number }).__pwned), q).toBe(0);
+    expect(await page.locator('[data-pg-root] script, [data-pg-root] img, [data-pg-root] svg').count(), q).toBe(0);
+    await expect(page.locator('[data-pg-rows] dd').first(), q).not.toContainText('NaN');
+  }
+  expect(w.errors).toEqual([]);
+});
+
+test(`${BAD_FIELDS.length} malformed form values: each named inline, the page stays usable`, async ({ page }) => {
+  test.setTimeout(240_000);
+  const w = watch(page);
+  await page.goto(URL_);
+  await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-ready', 'true');
+  for (const [kind, key, text] of BAD_FIELDS) {
+    if ((await page.getByLabel('Kind or preset').inputValue()) !== `kind:${kind}`) await page.getByLabel('Kind or preset').selectOption(`kind:${kind}`);
+    const box = page.locator(`[data-field="${key}"][data-group="config"]`);
+    const control = box.locator('input, select');
+    const tag = await control.evaluate((e) => e.tagName);
+    const type = await control.getAttribute('type');
+    if (tag === 'SELECT' || type === 'checkbox') {
+      // A select or a checkbox cannot hold a bad value from the form; the same text arrives through the URL instead.
+      await page.goto(`${URL_}?kind=${kind}&set.${key}=${encodeURIComponent(text)}`);
+      await expect(page.locator('[data-pg-notices]')).toContainText(`set.${key}`);
+      continue;
+    }
+    await control.fill(text);
+    await expect(box.locator('.lab-error'), `${kind}.${key}=${text}`).toBeVisible();
+    await expect(box.locator('.lab-error')).toContainText(key);
+    await expect(page.locator('[data-pg-status]')).toContainText(`Fix ${key}`);
+    await page.goto(`${URL_}?kind=${kind}`);
+  }
+  expect(w.errors).toEqual([]);
+});
