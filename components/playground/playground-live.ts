@@ -4,9 +4,8 @@
  * kind's own zod schema and describes it with the projector module's own functions.
  */
 import { formatShape } from '../../src/primitives/format';
-import { describeProjector, MEMORY_BUDGET_BYTES, type Description } from '../../src/reference/playground/describe';
-import { isKind } from '../../src/projectors/registry';
-import { describeRows, type Row } from '../../src/site/playground/rows';
+import { describeProjector, isKind, MEMORY_BUDGET_BYTES, type Description } from '../../notebooks/playground/describe';
+import { describeRows, type Row } from '../../notebooks/playground/rows';
 import type { PlaygroundState } from '../../src/site/playground/state';
 
 export interface LiveDescription {

@@ -7,8 +7,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { presets } from '../../src/projectors/presets';
-import { describeProjector, DEFAULT_TOKENS, tokensOfInput, type TokenChoice } from '../../src/reference/playground/describe';
-import { describeRows } from '../../src/site/playground/rows';
+import { describeProjector, DEFAULT_TOKENS, tokensOfInput, type TokenChoice } from '../../notebooks/playground/describe';
+import { describeRows } from '../../notebooks/playground/rows';
 import type { ProjectorKind } from '../../src/projectors/types';
 import { BAD_FIELDS, BAD_QUERIES } from '../unit/playground/bad-inputs';
 

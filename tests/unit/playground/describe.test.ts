@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/projector';
 import { presets } from '../../../src/projectors/presets';
 import { getProjector, listKinds } from '../../../src/projectors/registry';
-import { DEFAULT_TOKENS, describeProjector, inputShapesFor, MEMORY_BUDGET_BYTES, tokensOfInput } from '../../../src/reference/playground/describe';
+import { DEFAULT_TOKENS, describeProjector, inputShapesFor, MEMORY_BUDGET_BYTES, tokensOfInput } from '../../../notebooks/playground/describe';
 import { playgroundCatalogue, playgroundFields } from '../../../src/reference/playground/fields';
-import { describeRows } from '../../../src/site/playground/rows';
+import { describeRows } from '../../../notebooks/playground/rows';
 
 async function cli(...args: string[]): Promise<string> {
   let out = '';

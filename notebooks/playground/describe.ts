@@ -7,8 +7,8 @@
  * Shapes: vision [B, Nv, Dv] (Dv from the config; dual-projection Nv = 1, C-Abstractor Nv =
  * numInputTokens, codebook Dc, output-transformer Dm), text [B, Nt, ·] only for kinds that read it.
  */
-import { getProjector, parseConfig } from '../../projectors/registry';
-import type { InputShapes, ProjectorKind, Shape, WeightSpec } from '../../projectors/types';
+import { getProjector, parseConfig } from '../../src/projectors/registry';
+import type { InputShapes, ProjectorKind, Shape, WeightSpec } from '../../src/projectors/types';
 
 /** The reader's input choice, in tokens: batch B, vision tokens Nv, text tokens Nt. */
 export interface TokenChoice {
@@ -125,3 +125,5 @@ export function describeProjector(kind: ProjectorKind, rawConfig: unknown, token
     memory: estimateMemory(params, input, output, weights, config),
   };
 }
+
+export { isKind } from '../../src/projectors/registry';

@@ -2,8 +2,8 @@
  * The Playground's numbers as text, through the one formatter and in the same words as
  * `npm run projector -- describe` (src/cli/projector.ts), so a reader can hold one against the other.
  */
-import { formatBytes, formatCount, formatGflop, formatInt, formatShape } from '../../primitives/format';
-import type { Description } from '../../reference/playground/describe';
+import { formatBytes, formatCount, formatGflop, formatInt, formatShape } from '../../src/primitives/format';
+import type { Description } from './describe';
 
 export interface Row {
   /** Stable key for tests and data attributes. */
