@@ -57,6 +57,17 @@ function start(root: HTMLElement): void {
   const guard = q<HTMLElement>('[data-pg-guard]');
   const status = q<HTMLElement>('[data-pg-status]');
   const permalink = q<HTMLAnchorElement>('[data-pg-permalink]');
+  const runButton = q<HTMLButtonElement>('[data-pg-run]');
+  const cancelButton = q<HTMLButtonElement>('[data-pg-cancel]');
+  const progress = q<HTMLProgressElement>('[data-pg-progress]');
+  const runStatus = q<HTMLElement>('[data-pg-run-status]');
+  const resultBox = q<HTMLElement>('[data-pg-result]');
+  let running: { cancel(): void } | null = null;
+  let runnable = true;
+  const syncRun = (): void => {
+    runButton.disabled = running !== null || !runnable || invalid.size > 0;
+    cancelButton.disabled = running === null;
+  };
 
   const fromUrl = stateFromQuery(cat, location.search);
   let state: PlaygroundState = fromUrl.state;
@@ -150,6 +161,7 @@ function start(root: HTMLElement): void {
     history.replaceState(history.state, '', url);
     permalink.href = url;
     if (invalid.size > 0) {
+      syncRun();
       rowsBox.dataset.stale = 'true';
       status.textContent = `Fix ${[...invalid].join(', ')} to see the numbers.`;
       return;
@@ -177,6 +189,8 @@ function start(root: HTMLElement): void {
       result = live.describeState(state);
     }
     firstCheck = false;
+    runnable = result.ok && !result.value.overBudget;
+    syncRun();
     if (!result.ok) {
       status.textContent = `Not a valid projector: ${result.message}`;
       rowsBox.dataset.stale = 'true';
@@ -246,6 +260,43 @@ function start(root: HTMLElement): void {
     renderForm();
     void refresh();
   });
+
+  runButton.addEventListener('click', () => void run());
+  cancelButton.addEventListener('click', () => {
+    running?.cancel();
+  });
+
+  async function run(): Promise<void> {
+    if (running || invalid.size > 0) return;
+    const request = { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens };
+    running = { cancel: () => undefined };
+    syncRun();
+    progress.hidden = false;
+    progress.value = 0;
+    runStatus.textContent = 'Loading tfjs and the projector library…';
+    root.setAttribute('aria-busy', 'true');
+    try {
+      const runner = await import('./playground-runner');
+      const job = runner.startRun(request, (fraction, message) => {
+        progress.value = fraction;
+        runStatus.textContent = message;
+      });
+      running = job;
+      syncRun();
+      const outcome = await job.promise;
+      runner.paintResult(resultBox, outcome);
+      resultBox.dataset.record = JSON.stringify(outcome.record);
+      runStatus.textContent = 'Done.';
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      runStatus.textContent = e.name === 'AbortError' ? 'Cancelled; the Worker was stopped and nothing changed.' : `The run failed: ${e.message}`;
+    } finally {
+      running = null;
+      progress.hidden = true;
+      root.setAttribute('aria-busy', 'false');
+      syncRun();
+    }
+  }
 
   showNotices();
   renderForm();

@@ -1,0 +1,141 @@
+/**
+ * One Playground run: a projector of any kind and config, seeded weights (spec.init), a seeded random
+ * input of the chosen shape, one forward pass, and the statistics of its output plus the attention
+ * maps its trace exposes. Pure in its numbers: the same request on the same backend gives the same
+ * record in Node and in the browser Worker (stack.md: wasm is bit-identical across the two). The
+ * forward time is measured with the caller's clock and returned beside the record, never in it.
+ *
+ * Shapes: vision [B, Nv, Dv] ~ N(0, 1) with seed `seed`, text [B, Nt, ·] ~ N(0, 1) with seed `seed + 1`
+ * (the same convention as the projector tests' makeInput); tokens out [B, Nout, D].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { BackendInfo } from '../../src/runtime/backend';
+import { getProjector, isKind, parseConfig } from '../../src/projectors/registry';
+import { SITE_VERSION } from '../runtime/run-meta';
+import { describeProjector, MEMORY_BUDGET_BYTES } from './describe';
+import { formatBytes, formatInt } from '../../src/primitives/format';
+
+export const runRequestSchema = z
+  .object({
+    kind: z.string().refine(isKind, { message: 'unknown projector kind' }),
+    config: z.record(z.unknown()),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    tokens: z.object({ batch: z.number().int().min(1).max(64), visionTokens: z.number().int().min(1).max(16384), textTokens: z.number().int().min(1).max(4096) }).strict(),
+  })
+  .strict();
+export type RunRequest = z.infer<typeof runRequestSchema>;
+/** What a caller sends (the kind still a plain string; the Worker validates it). */
+export type RunRequestInput = z.input<typeof runRequestSchema>;
+
+/** Attention maps are cut to this many query rows and key columns for the page. */
+export const MAP_ROWS = 16;
+export const MAP_COLS = 48;
+
+export const attentionMapSchema = z.object({
+  key: z.string(),
+  /** Shape of the full trace tensor. */
+  shape: z.array(z.number().int()),
+  /** What the map shows: batch item 0, the last layer, averaged over heads, the first rows and columns. */
+  rows: z.number().int(),
+  cols: z.number().int(),
+  values: z.array(z.array(z.number())),
+});
+export type AttentionMap = z.infer<typeof attentionMapSchema>;
+
+export const runRecordSchema = z.object({
+  meta: z.object({ kind: z.string(), config: z.record(z.unknown()), seed: z.number().int(), tokens: runRequestSchema.shape.tokens, input: z.literal('random'), backend: z.string(), tfjsVersion: z.string(), siteVersion: z.string() }).strict(),
+  outputShape: z.array(z.number().int()),
+  flops: z.number(),
+  params: z.number(),
+  stats: z.object({ mean: z.number(), std: z.number(), min: z.number(), max: z.number(), meanTokenNorm: z.number(), first: z.array(z.number()) }).strict(),
+  attention: z.array(attentionMapSchema),
+});
+export type PlaygroundRecord = z.infer<typeof runRecordSchema>;
+
+export interface RunHooks {
+  onProgress(fraction: number, message: string): void;
+  /** The clock for the forward time (performance.now); display only. */
+  now(): number;
+}
+
+/** A config over the memory budget: refused before any weight is allocated. */
+export class BudgetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BudgetError';
+  }
+}
+
+/** Batch item 0, last layer, mean over heads, first rows/columns: a 2-D map from an attention trace. */
+function attentionMap(key: string, t: tf.Tensor): AttentionMap | null {
+  if (t.rank < 3) return null;
+  const shape = [...t.shape];
+  const values = tf.tidy(() => {
+    let x = t.rank === 5 ? t.gather([t.shape[0] - 1], 0).squeeze([0]) : t; // [L, B, H, Q, N] → [B, H, Q, N] (last layer)
+    if (x.rank === 4) x = x.gather([0], 0).squeeze([0]).mean(0); // [B, H, Q, N] → [Q, N] (item 0, mean over heads)
+    else if (x.rank === 3) x = x.gather([0], 0).squeeze([0]); // [B, Q, N] → [Q, N]
+    const [q, n] = x.shape as [number, number];
+    return x.slice([0, 0], [Math.min(q, MAP_ROWS), Math.min(n, MAP_COLS)]).arraySync() as number[][]; // [≤16, ≤48]
+  });
+  return { key, shape, rows: values.length, cols: values[0]?.length ?? 0, values };
+}
+
+export async function runPlayground(raw: unknown, hooks: RunHooks, backend: BackendInfo): Promise<{ record: PlaygroundRecord; forwardMs: number }> {
+  const req = runRequestSchema.parse(raw);
+  const spec = getProjector(req.kind);
+  const config = parseConfig(req.kind, req.config) as Record<string, unknown>;
+  const d = describeProjector(spec.kind, config, req.tokens);
+  if (d.memory.totalBytes > MEMORY_BUDGET_BYTES) {
+    throw new BudgetError(`one forward pass would need about ${formatBytes(d.memory.totalBytes)} (weights ${formatBytes(d.memory.weightBytes)}), over the budget of ${formatBytes(MEMORY_BUDGET_BYTES)}`);
+  }
+  hooks.onProgress(0.15, `initialising ${formatInt(d.params)} weights`);
+  const weights = spec.init(config, req.seed);
+  const vision = tf.randomNormal<tf.Rank.R3>([...d.input.vision] as [number, number, number], 0, 1, 'float32', req.seed);
+  const text = d.input.text ? tf.randomNormal<tf.Rank.R3>([...d.input.text] as [number, number, number], 0, 1, 'float32', req.seed + 1) : undefined;
+  try {
+    await vision.data();
+    hooks.onProgress(0.5, 'forward pass');
+    const t0 = hooks.now();
+    const out = spec.apply(config, weights, text ? { vision, text } : { vision });
+    await out.tokens.data();
+    const forwardMs = hooks.now() - t0;
+    hooks.onProgress(0.85, 'statistics');
+    try {
+      const tokens = out.tokens;
+      const [mean, std, min, max, norm, first] = tf.tidy(() => {
+        const m = tokens.mean();
+        const s = tokens.sub(m).square().mean().sqrt();
+        const n = tokens.square().sum(-1).sqrt().mean(); // [B, N, D] → [B, N] → mean L2 norm of a token
+        return [m, s, tokens.min(), tokens.max(), n, tokens.flatten().slice(0, Math.min(8, tokens.size))];
+      });
+      const stats = {
+        mean: (await mean.data())[0] as number,
+        std: (await std.data())[0] as number,
+        min: (await min.data())[0] as number,
+        max: (await max.data())[0] as number,
+        meanTokenNorm: (await norm.data())[0] as number,
+        first: Array.from(await first.data()),
+      };
+      tf.dispose([mean, std, min, max, norm, first]);
+      const attention = Object.entries(out.trace)
+        .filter(([key]) => /attention/i.test(key))
+        .map(([key, t]) => attentionMap(key, t))
+        .filter((m): m is AttentionMap => m !== null);
+      const record: PlaygroundRecord = {
+        meta: { kind: req.kind, config, seed: req.seed, tokens: req.tokens, input: 'random', backend: backend.backend, tfjsVersion: backend.tfjsVersion, siteVersion: SITE_VERSION },
+        outputShape: [...tokens.shape],
+        flops: d.flops,
+        params: d.params,
+        stats,
+        attention,
+      };
+      hooks.onProgress(1, 'done');
+      return { record: runRecordSchema.parse(record), forwardMs };
+    } finally {
+      tf.dispose([out.tokens, ...Object.values(out.trace)]);
+    }
+  } finally {
+    tf.dispose([...Object.values(weights), vision, ...(text ? [text] : [])]);
+  }
+}
