@@ -11,6 +11,8 @@ import { describeProjector, DEFAULT_TOKENS, tokensOfInput, type TokenChoice } fr
 import { describeRows } from '../../notebooks/playground/rows';
 import type { ProjectorKind } from '../../src/projectors/types';
 import { BAD_FIELDS, BAD_QUERIES } from '../unit/playground/bad-inputs';
+import { runPlayground, type PlaygroundRecord } from '../../notebooks/playground/run';
+import { useBestBackend } from '../../src/runtime/backend';
 
 const URL_ = '/lab/playground/';
 
@@ -146,5 +148,66 @@ test(`${BAD_FIELDS.length} malformed form values: each named inline, the page st
     await expect(page.locator('[data-pg-status]')).toContainText(`Fix ${key}`);
     await page.goto(`${URL_}?kind=${kind}`);
   }
+  expect(w.errors).toEqual([]);
+});
+
+/** The same run in Node on wasm (bit-identical to Chromium's wasm, stack.md §5). */
+async function nodeRun(request: Parameters<typeof runPlayground>[0]): Promise<PlaygroundRecord> {
+  const used = await useBestBackend('wasm');
+  expect(used.backend).toBe('wasm');
+  return (await runPlayground(request, { onProgress: () => undefined, now: () => 0 }, used)).record;
+}
+
+async function runOnPage(page: Page): Promise<PlaygroundRecord> {
+  await page.locator('[data-pg-run]').click();
+  await expect(page.locator('[data-pg-run-status]')).toHaveText('Done.', { timeout: 110_000 });
+  return JSON.parse((await page.locator('[data-pg-result]').getAttribute('data-record')) ?? 'null') as PlaygroundRecord;
+}
+
+test('LLaVA-1.5-7B on 576 tokens runs in the Worker and equals the Node run', async ({ page }) => {
+  const w = watch(page);
+  await page.goto(`${URL_}?preset=llava-1.5-7b&seed=3`);
+  await live(page);
+  const record = await runOnPage(page);
+  const p = presets['llava-1.5-7b']!;
+  expect(record).toEqual(await nodeRun({ kind: 'mlp', config: p.config, seed: 3, tokens: tokensOfInput(p.input!) }));
+  const ms = Number(await page.locator('[data-key="forwardMs"]').getAttribute('data-value'));
+  const gflops = Number(await page.locator('[data-key="gflops"]').getAttribute('data-value'));
+  expect(ms).toBeGreaterThan(0);
+  expect(gflops).toBeCloseTo(record.flops / (ms / 1000) / 1e9, 6);
+  console.log(`LLaVA-1.5-7B forward in Chromium: ${ms.toFixed(1)} ms, ${gflops.toFixed(2)} GFLOP/s`);
+  expect(w.errors).toEqual([]);
+});
+
+test('an attention kind shows its attention map; the run equals Node; a permalink run reproduces it', async ({ page, context }) => {
+  const w = watch(page);
+  const query = 'kind=perceiver-resampler&set.depth=1&seed=4&input=random&nv=25';
+  await page.goto(`${URL_}?${query}`);
+  await live(page);
+  const record = await runOnPage(page);
+  const cfg = { ...(await import('../../src/projectors/perceiver-resampler')).defaults, depth: 1 };
+  expect(record).toEqual(await nodeRun({ kind: 'perceiver-resampler', config: cfg, seed: 4, tokens: { ...DEFAULT_TOKENS, visionTokens: 25 } }));
+  await expect(page.locator('[data-attention="attention"] svg')).toHaveCount(1);
+  const again = await context.newPage();
+  await again.goto(`${URL_}?${query}`);
+  await live(again);
+  expect(await runOnPage(again)).toEqual(record);
+  expect(w.errors).toEqual([]);
+});
+
+test('Cancel stops a long run and leaves the page usable', async ({ page }) => {
+  const w = watch(page);
+  await page.goto(`${URL_}?kind=mlp&set.visionDim=1024&set.llmDim=2048&set.depth=16&nv=8192`);
+  await live(page);
+  await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-over-budget', 'false');
+  await page.locator('[data-pg-run]').click();
+  await expect(page.locator('[data-pg-cancel]')).toBeEnabled();
+  await page.locator('[data-pg-cancel]').click();
+  await expect(page.locator('[data-pg-run-status]')).toContainText('Cancelled');
+  await expect(page.locator('[data-pg-run]')).toBeEnabled();
+  await page.getByLabel('Kind or preset').selectOption('kind:linear');
+  await live(page);
+  const record = await runOnPage(page);
+  expect(record.outputShape).toEqual([1, 16, 48]);
   expect(w.errors).toEqual([]);
 });
