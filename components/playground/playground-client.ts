@@ -243,6 +243,15 @@ function start(root: HTMLElement): void {
     } else if (key === 'seed') state = { ...state, seed: parsed.value as number };
     else if (key === 'input') {
       state = { ...state, input: parsed.value as 'random' | 'sample' };
+      if (state.input === 'sample') {
+        // A data-set sample is MobileNetV2's 7×7 grid: vision [1, 49, 1280]. Fit the widths to it.
+        const config = { ...state.config };
+        if ('visionDim' in config) config.visionDim = 1280;
+        if ('numInputTokens' in config) config.numInputTokens = 49;
+        state = { ...state, config, tokens: { ...state.tokens, batch: 1, visionTokens: 49 } };
+        renderForm();
+        status.textContent = 'A data-set sample is 49 tokens of width 1,280 (MobileNetV2 grid): Dv, Nv and B were set to fit.';
+      }
       const sample = inputBox.querySelector<HTMLElement>('[data-field="sample"]');
       if (sample) sample.hidden = state.input !== 'sample';
     } else if (key === 'sample') state = { ...state, sample: parsed.value as number };
@@ -268,7 +277,7 @@ function start(root: HTMLElement): void {
 
   async function run(): Promise<void> {
     if (running || invalid.size > 0) return;
-    const request = { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens };
+    const request = { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens, input: state.input, sample: state.sample };
     running = { cancel: () => undefined };
     syncRun();
     progress.hidden = false;

@@ -89,7 +89,13 @@ export function resultRows(o: RunOutcome): { key: string; label: string; value?:
 export function paintResult(target: HTMLElement, o: RunOutcome): void {
   target.replaceChildren();
   const m = o.record.meta;
-  target.append(make('p', { class: 'pg-provenance', 'data-pg-provenance': '' }, `Live result · ${m.kind} · seed ${m.seed} · random input · backend ${m.backend} · tfjs ${m.tfjsVersion} · site ${m.siteVersion}${o.fallbackReason ? ` (${o.fallbackReason})` : ''}`));
+  if (m.sample) {
+    const fig = make('figure', { class: 'pg-sample' });
+    fig.append(make('img', { src: m.sample.image.startsWith('/') ? m.sample.image : `/${m.sample.image}`, alt: m.sample.label, width: '64', height: '64' }));
+    fig.append(make('figcaption', {}, `Input: data-set item ${m.sample.index}, “${m.sample.label}”, as its 7 × 7 MobileNetV2 grid rebuilt from the committed PCA.`));
+    target.append(fig);
+  }
+  target.append(make('p', { class: 'pg-provenance', 'data-pg-provenance': '' }, `Live result · ${m.kind} · seed ${m.seed} · ${m.sample ? `data-set sample ${m.sample.index}` : 'random input'} · backend ${m.backend} · tfjs ${m.tfjsVersion} · site ${m.siteVersion}${o.fallbackReason ? ` (${o.fallbackReason})` : ''}`));
   const wrap = make('div', { class: 'lab-table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Output statistics' });
   const table = make('table', { class: 'pg-result-table' });
   table.append(make('caption', {}, 'Output statistics'));

@@ -14,7 +14,8 @@ import type { BackendInfo } from '../../src/runtime/backend';
 import { getProjector, isKind, parseConfig } from '../../src/projectors/registry';
 import { SITE_VERSION } from '../runtime/run-meta';
 import { describeProjector, MEMORY_BUDGET_BYTES } from './describe';
-import { formatBytes, formatInt } from '../../src/primitives/format';
+import { formatBytes, formatInt, formatShape } from '../../src/primitives/format';
+import { loadSampleInput, SAMPLE_SHAPE, type SampleInput } from './sample-input';
 
 export const runRequestSchema = z
   .object({
@@ -22,6 +23,9 @@ export const runRequestSchema = z
     config: z.record(z.unknown()),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
     tokens: z.object({ batch: z.number().int().min(1).max(64), visionTokens: z.number().int().min(1).max(16384), textTokens: z.number().int().min(1).max(4096) }).strict(),
+    /** random: N(0, 1) vision tokens; sample: an emoji of the data set (./sample-input.ts). */
+    input: z.enum(['random', 'sample']).default('random'),
+    sample: z.number().int().min(0).default(0),
   })
   .strict();
 export type RunRequest = z.infer<typeof runRequestSchema>;
@@ -44,7 +48,7 @@ export const attentionMapSchema = z.object({
 export type AttentionMap = z.infer<typeof attentionMapSchema>;
 
 export const runRecordSchema = z.object({
-  meta: z.object({ kind: z.string(), config: z.record(z.unknown()), seed: z.number().int(), tokens: runRequestSchema.shape.tokens, input: z.literal('random'), backend: z.string(), tfjsVersion: z.string(), siteVersion: z.string() }).strict(),
+  meta: z.object({ kind: z.string(), config: z.record(z.unknown()), seed: z.number().int(), tokens: runRequestSchema.shape.tokens, input: z.enum(['random', 'sample']), sample: z.object({ index: z.number().int(), label: z.string(), image: z.string() }).optional(), backend: z.string(), tfjsVersion: z.string(), siteVersion: z.string() }).strict(),
   outputShape: z.array(z.number().int()),
   flops: z.number(),
   params: z.number(),
@@ -89,9 +93,19 @@ export async function runPlayground(raw: unknown, hooks: RunHooks, backend: Back
   if (d.memory.totalBytes > MEMORY_BUDGET_BYTES) {
     throw new BudgetError(`one forward pass would need about ${formatBytes(d.memory.totalBytes)} (weights ${formatBytes(d.memory.weightBytes)}), over the budget of ${formatBytes(MEMORY_BUDGET_BYTES)}`);
   }
+  let sample: SampleInput | undefined;
+  if (req.input === 'sample') {
+    if (formatShape(d.input.vision) !== formatShape(SAMPLE_SHAPE)) {
+      throw new Error(`a data-set sample is vision ${formatShape(SAMPLE_SHAPE)} (B = 1, Nv = 49, Dv = 1280), but this configuration takes vision ${formatShape(d.input.vision)}`);
+    }
+    hooks.onProgress(0.1, 'loading the data-set sample');
+    sample = await loadSampleInput(req.sample);
+  }
   hooks.onProgress(0.15, `initialising ${formatInt(d.params)} weights`);
   const weights = spec.init(config, req.seed);
-  const vision = tf.randomNormal<tf.Rank.R3>([...d.input.vision] as [number, number, number], 0, 1, 'float32', req.seed);
+  const vision = sample
+    ? tf.tensor3d(sample.vision, [...SAMPLE_SHAPE])
+    : tf.randomNormal<tf.Rank.R3>([...d.input.vision] as [number, number, number], 0, 1, 'float32', req.seed);
   const text = d.input.text ? tf.randomNormal<tf.Rank.R3>([...d.input.text] as [number, number, number], 0, 1, 'float32', req.seed + 1) : undefined;
   try {
     await vision.data();
@@ -123,7 +137,7 @@ export async function runPlayground(raw: unknown, hooks: RunHooks, backend: Back
         .map(([key, t]) => attentionMap(key, t))
         .filter((m): m is AttentionMap => m !== null);
       const record: PlaygroundRecord = {
-        meta: { kind: req.kind, config, seed: req.seed, tokens: req.tokens, input: 'random', backend: backend.backend, tfjsVersion: backend.tfjsVersion, siteVersion: SITE_VERSION },
+        meta: { kind: req.kind, config, seed: req.seed, tokens: req.tokens, input: req.input, ...(sample ? { sample: { index: sample.index, label: sample.label, image: sample.image } } : {}), backend: backend.backend, tfjsVersion: backend.tfjsVersion, siteVersion: SITE_VERSION },
         outputShape: [...tokens.shape],
         flops: d.flops,
         params: d.params,

@@ -3,6 +3,7 @@
  * same seeded weights and input, attention kinds expose their maps, no tensor leaks, LLaVA-1.5-7B on
  * 576 tokens completes, and a config over the memory budget is refused before allocation.
  */
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { presets } from '../../../src/projectors/presets';
@@ -10,6 +11,7 @@ import { getProjector } from '../../../src/projectors/registry';
 import { useBestBackend, type BackendInfo } from '../../../src/runtime/backend';
 import { BudgetError, runPlayground, MAP_COLS, MAP_ROWS } from '../../../notebooks/playground/run';
 import { tokensOfInput } from '../../../notebooks/playground/describe';
+import { loadSampleInput } from '../../../notebooks/playground/sample-input';
 
 let backend: BackendInfo;
 beforeAll(async () => {
@@ -56,6 +58,21 @@ describe('playground run', () => {
     expect(r.record.params).toBe(20_979_712);
     expect(Number.isFinite(r.record.stats.std)).toBe(true);
     expect(r.forwardMs).toBeGreaterThan(0);
+  });
+
+  it('runs on a data-set sample (a committed emoji, its PNG on disk) and names a bad index or shape', async () => {
+    const req = { kind: 'linear', config: { visionDim: 1280, llmDim: 16 }, seed: 2, tokens: { batch: 1, visionTokens: 49, textTokens: 8 }, input: 'sample', sample: 3 };
+    const r = await runPlayground(req, hooks, backend);
+    expect(r.record.outputShape).toEqual([1, 49, 16]);
+    expect(r.record.meta.sample).toBeDefined();
+    expect(existsSync(`public/${r.record.meta.sample!.image}`)).toBe(true);
+    const input = await loadSampleInput(3);
+    expect(input.vision.length).toBe(49 * 1280);
+    expect(r.record.meta.sample!.index).toBe(input.index);
+    const random = await runPlayground({ ...req, input: 'random' }, hooks, backend);
+    expect(random.record.stats.mean).not.toBe(r.record.stats.mean);
+    await expect(runPlayground({ ...req, sample: 999 }, hooks, backend)).rejects.toThrow(/sample must be from 0 to \d+ \(the \d+ emoji with a committed image\), got 999/);
+    await expect(runPlayground({ ...req, config: { visionDim: 32, llmDim: 16 } }, hooks, backend)).rejects.toThrow('a data-set sample is vision 1 × 49 × 1,280 (B = 1, Nv = 49, Dv = 1280), but this configuration takes vision 1 × 49 × 32');
   });
 
   it('refuses a config over the memory budget before allocating, and a bad request by name', async () => {
