@@ -211,3 +211,20 @@ test('Cancel stops a long run and leaves the page usable', async ({ page }) => {
   expect(record.outputShape).toEqual([1, 16, 48]);
   expect(w.errors).toEqual([]);
 });
+
+test('a data-set sample runs, shows the emoji as its PNG, and equals the Node run', async ({ page }) => {
+  const w = watch(page);
+  await page.goto(`${URL_}?kind=linear&set.llmDim=16`);
+  await live(page);
+  await page.getByLabel('input', { exact: true }).selectOption('sample');
+  await expect(page.getByLabel('Dv: vision token width')).toHaveValue('1280');
+  await expect(page.getByLabel('Nv: vision tokens')).toHaveValue('49');
+  await page.getByLabel('data-set sample index').fill('2');
+  await expect(page).toHaveURL(/input=sample&sample=2/);
+  const record = await runOnPage(page);
+  expect(record).toEqual(await nodeRun({ kind: 'linear', config: { visionDim: 1280, llmDim: 16, concat: 1, split: 1, bias: true }, seed: 1, tokens: { batch: 1, visionTokens: 49, textTokens: 8 }, input: 'sample', sample: 2 }));
+  const img = page.locator('.pg-sample img');
+  await expect(img).toHaveAttribute('src', /^\/data\/emoji\/gallery\/.+\.png$/);
+  expect(await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+  expect(w.errors).toEqual([]);
+});
