@@ -62,6 +62,10 @@ function start(root: HTMLElement): void {
   const progress = q<HTMLProgressElement>('[data-pg-progress]');
   const runStatus = q<HTMLElement>('[data-pg-run-status]');
   const resultBox = q<HTMLElement>('[data-pg-result]');
+  const imagePicker = q<HTMLInputElement>('[data-pg-image]');
+  const imageNote = q<HTMLElement>('[data-pg-image-note]');
+  const imageClear = q<HTMLButtonElement>('[data-pg-image-clear]');
+  let image: import('./image-input').DecodedImage | null = null;
   let running: { cancel(): void } | null = null;
   let runnable = true;
   const syncRun = (): void => {
@@ -243,21 +247,54 @@ function start(root: HTMLElement): void {
     } else if (key === 'seed') state = { ...state, seed: parsed.value as number };
     else if (key === 'input') {
       state = { ...state, input: parsed.value as 'random' | 'sample' };
-      if (state.input === 'sample') {
-        // A data-set sample is MobileNetV2's 7×7 grid: vision [1, 49, 1280]. Fit the widths to it.
-        const config = { ...state.config };
-        if ('visionDim' in config) config.visionDim = 1280;
-        if ('numInputTokens' in config) config.numInputTokens = 49;
-        state = { ...state, config, tokens: { ...state.tokens, batch: 1, visionTokens: 49 } };
-        renderForm();
-        status.textContent = 'A data-set sample is 49 tokens of width 1,280 (MobileNetV2 grid): Dv, Nv and B were set to fit.';
-      }
+      if (image) forgetImage();
+      if (state.input === 'sample') fitToEncoderGrid('A data-set sample');
       const sample = inputBox.querySelector<HTMLElement>('[data-field="sample"]');
       if (sample) sample.hidden = state.input !== 'sample';
     } else if (key === 'sample') state = { ...state, sample: parsed.value as number };
     else state = { ...state, tokens: { ...state.tokens, [key]: parsed.value as number } };
     void refresh();
   }
+
+  /** Encoder inputs are MobileNetV2's 7×7 grid, vision [1, 49, 1280]: fit Dv, Nv and B to it. */
+  function fitToEncoderGrid(what: string): void {
+    const config = { ...state.config };
+    if ('visionDim' in config) config.visionDim = 1280;
+    if ('numInputTokens' in config) config.numInputTokens = 49;
+    state = { ...state, config, tokens: { ...state.tokens, batch: 1, visionTokens: 49 } };
+    renderForm();
+    status.textContent = `${what} is 49 tokens of width 1,280 (MobileNetV2 grid): Dv, Nv and B were set to fit.`;
+  }
+
+  const forgetImage = (): void => {
+    image = null;
+    imagePicker.value = '';
+    imageNote.textContent = '';
+    imageClear.hidden = true;
+    delete root.dataset.image;
+  };
+  imageClear.addEventListener('click', forgetImage);
+
+  imagePicker.addEventListener('change', () => {
+    const file = imagePicker.files?.[0];
+    if (!file) return;
+    imageNote.textContent = `Reading “${file.name.slice(0, 80)}”…`;
+    void import('./image-input').then(async (m) => {
+      const decoded = await m.decodeImage(file);
+      if (!decoded.ok) {
+        image = null;
+        imageNote.textContent = decoded.message;
+        root.dataset.image = 'refused';
+        return;
+      }
+      image = decoded.image;
+      fitToEncoderGrid('An encoded image');
+      imageNote.textContent = `Runs now use your image “${image.name}” (${image.width} × ${image.height} px as drawn), encoded by MobileNetV2 in the Worker. Forget it to go back to the input above.`;
+      imageClear.hidden = false;
+      root.dataset.image = 'ready';
+      void refresh();
+    });
+  });
 
   form.addEventListener('input', (e) => onField(e.target as HTMLInputElement));
   form.addEventListener('change', (e) => onField(e.target as HTMLInputElement));
@@ -277,7 +314,9 @@ function start(root: HTMLElement): void {
 
   async function run(): Promise<void> {
     if (running || invalid.size > 0) return;
-    const request = { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens, input: state.input, sample: state.sample };
+    const request = image
+      ? { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens, input: 'image' as const, image }
+      : { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens, input: state.input, sample: state.sample };
     running = { cancel: () => undefined };
     syncRun();
     progress.hidden = false;

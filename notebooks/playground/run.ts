@@ -15,6 +15,8 @@ import { getProjector, isKind, parseConfig } from '../../src/projectors/registry
 import { SITE_VERSION } from '../runtime/run-meta';
 import { describeProjector, MEMORY_BUDGET_BYTES } from './describe';
 import { formatBytes, formatInt, formatShape } from '../../src/primitives/format';
+import { defaultReader } from '../../src/data/default-reader';
+import { loadEncoder, type Encoder } from '../../src/runtime/encoder/mobilenet-v2';
 import { loadSampleInput, SAMPLE_SHAPE, type SampleInput } from './sample-input';
 
 export const runRequestSchema = z
@@ -24,8 +26,14 @@ export const runRequestSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1),
     tokens: z.object({ batch: z.number().int().min(1).max(64), visionTokens: z.number().int().min(1).max(16384), textTokens: z.number().int().min(1).max(4096) }).strict(),
     /** random: N(0, 1) vision tokens; sample: an emoji of the data set (./sample-input.ts). */
-    input: z.enum(['random', 'sample']).default('random'),
+    input: z.enum(['random', 'sample', 'image']).default('random'),
     sample: z.number().int().min(0).default(0),
+    /** input 'image': the reader's image as straight RGBA (decoded on the page), encoded here by MobileNetV2. */
+    image: z
+      .object({ name: z.string().max(200), width: z.number().int().min(1).max(4096), height: z.number().int().min(1).max(4096), data: z.custom<Uint8ClampedArray>((v) => v instanceof Uint8ClampedArray, { message: 'image data must be a Uint8ClampedArray' }) })
+      .strict()
+      .refine((im) => im.data.length === im.width * im.height * 4, { message: 'image data must hold width × height RGBA pixels' })
+      .optional(),
   })
   .strict();
 export type RunRequest = z.infer<typeof runRequestSchema>;
@@ -48,7 +56,7 @@ export const attentionMapSchema = z.object({
 export type AttentionMap = z.infer<typeof attentionMapSchema>;
 
 export const runRecordSchema = z.object({
-  meta: z.object({ kind: z.string(), config: z.record(z.unknown()), seed: z.number().int(), tokens: runRequestSchema.shape.tokens, input: z.enum(['random', 'sample']), sample: z.object({ index: z.number().int(), label: z.string(), image: z.string() }).optional(), backend: z.string(), tfjsVersion: z.string(), siteVersion: z.string() }).strict(),
+  meta: z.object({ kind: z.string(), config: z.record(z.unknown()), seed: z.number().int(), tokens: runRequestSchema.shape.tokens, input: z.enum(['random', 'sample', 'image']), image: z.string().optional(), sample: z.object({ index: z.number().int(), label: z.string(), image: z.string() }).optional(), backend: z.string(), tfjsVersion: z.string(), siteVersion: z.string() }).strict(),
   outputShape: z.array(z.number().int()),
   flops: z.number(),
   params: z.number(),
@@ -85,6 +93,9 @@ function attentionMap(key: string, t: tf.Tensor): AttentionMap | null {
   return { key, shape, rows: values.length, cols: values[0]?.length ?? 0, values };
 }
 
+/** The encoder is loaded once per Worker (about 2.5 MB) and kept. */
+let encoderOnce: Promise<Encoder> | undefined;
+
 export async function runPlayground(raw: unknown, hooks: RunHooks, backend: BackendInfo): Promise<{ record: PlaygroundRecord; forwardMs: number }> {
   const req = runRequestSchema.parse(raw);
   const spec = getProjector(req.kind);
@@ -94,6 +105,18 @@ export async function runPlayground(raw: unknown, hooks: RunHooks, backend: Back
     throw new BudgetError(`one forward pass would need about ${formatBytes(d.memory.totalBytes)} (weights ${formatBytes(d.memory.weightBytes)}), over the budget of ${formatBytes(MEMORY_BUDGET_BYTES)}`);
   }
   let sample: SampleInput | undefined;
+  let imageGrid: Float32Array | undefined;
+  if (req.input !== 'random' && formatShape(d.input.vision) !== formatShape(SAMPLE_SHAPE)) {
+    throw new Error(`${req.input === 'sample' ? 'a data-set sample' : 'an encoded image'} is vision ${formatShape(SAMPLE_SHAPE)} (B = 1, Nv = 49, Dv = 1280), but this configuration takes vision ${formatShape(d.input.vision)}`);
+  }
+  if (req.input === 'image') {
+    if (!req.image) throw new Error('input image: no image was given');
+    hooks.onProgress(0.08, 'encoding your image with MobileNetV2');
+    encoderOnce ??= defaultReader().then(loadEncoder);
+    encoderOnce.catch(() => (encoderOnce = undefined)); // a failed download may be retried
+    const encoder = await encoderOnce;
+    imageGrid = (await encoder.encode({ width: req.image.width, height: req.image.height, data: req.image.data })).grid; // [49 · 1280]
+  }
   if (req.input === 'sample') {
     if (formatShape(d.input.vision) !== formatShape(SAMPLE_SHAPE)) {
       throw new Error(`a data-set sample is vision ${formatShape(SAMPLE_SHAPE)} (B = 1, Nv = 49, Dv = 1280), but this configuration takes vision ${formatShape(d.input.vision)}`);
@@ -103,8 +126,9 @@ export async function runPlayground(raw: unknown, hooks: RunHooks, backend: Back
   }
   hooks.onProgress(0.15, `initialising ${formatInt(d.params)} weights`);
   const weights = spec.init(config, req.seed);
-  const vision = sample
-    ? tf.tensor3d(sample.vision, [...SAMPLE_SHAPE])
+  const features = sample?.vision ?? imageGrid;
+  const vision = features
+    ? tf.tensor3d(features, [...SAMPLE_SHAPE])
     : tf.randomNormal<tf.Rank.R3>([...d.input.vision] as [number, number, number], 0, 1, 'float32', req.seed);
   const text = d.input.text ? tf.randomNormal<tf.Rank.R3>([...d.input.text] as [number, number, number], 0, 1, 'float32', req.seed + 1) : undefined;
   try {
@@ -137,7 +161,7 @@ export async function runPlayground(raw: unknown, hooks: RunHooks, backend: Back
         .map(([key, t]) => attentionMap(key, t))
         .filter((m): m is AttentionMap => m !== null);
       const record: PlaygroundRecord = {
-        meta: { kind: req.kind, config, seed: req.seed, tokens: req.tokens, input: req.input, ...(sample ? { sample: { index: sample.index, label: sample.label, image: sample.image } } : {}), backend: backend.backend, tfjsVersion: backend.tfjsVersion, siteVersion: SITE_VERSION },
+        meta: { kind: req.kind, config, seed: req.seed, tokens: req.tokens, input: req.input, ...(req.input === 'image' && req.image ? { image: req.image.name } : {}), ...(sample ? { sample: { index: sample.index, label: sample.label, image: sample.image } } : {}), backend: backend.backend, tfjsVersion: backend.tfjsVersion, siteVersion: SITE_VERSION },
         outputShape: [...tokens.shape],
         flops: d.flops,
         params: d.params,

@@ -228,3 +228,22 @@ test('a data-set sample runs, shows the emoji as its PNG, and equals the Node ru
   expect(await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
   expect(w.errors).toEqual([]);
 });
+
+test('the reader\'s own image runs through the encoder; a file that is not an image gets its message', async ({ page }) => {
+  const w = watch(page);
+  await page.goto(`${URL_}?kind=linear&set.llmDim=16`);
+  await live(page);
+  const picker = page.locator('[data-pg-image]');
+  await picker.setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('this is not a picture') });
+  await expect(page.locator('[data-pg-image-note]')).toHaveText('“notes.png” is not a PNG or JPEG image.');
+  await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-image', 'refused');
+  await picker.setInputFiles('public/data/emoji/gallery/1f30d.png');
+  await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-image', 'ready');
+  await expect(page.getByLabel('Dv: vision token width')).toHaveValue('1280');
+  const record = await runOnPage(page);
+  expect(record.meta).toMatchObject({ input: 'image', image: '1f30d.png' });
+  expect(record.outputShape).toEqual([1, 49, 16]);
+  await page.locator('[data-pg-image-clear]').click();
+  await expect(page.locator('[data-pg-image-note]')).toHaveText('');
+  expect(w.errors).toEqual([]);
+});

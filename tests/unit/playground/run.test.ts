@@ -75,6 +75,16 @@ describe('playground run', () => {
     await expect(runPlayground({ ...req, config: { visionDim: 32, llmDim: 16 } }, hooks, backend)).rejects.toThrow('a data-set sample is vision 1 × 49 × 1,280 (B = 1, Nv = 49, Dv = 1280), but this configuration takes vision 1 × 49 × 32');
   });
 
+  it('runs on an image encoded by MobileNetV2, and refuses image data of the wrong length', async () => {
+    const data = new Uint8ClampedArray(16 * 16 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256));
+    const req = { kind: 'linear', config: { visionDim: 1280, llmDim: 8 }, seed: 1, tokens: { batch: 1, visionTokens: 49, textTokens: 8 }, input: 'image', image: { name: 'x.png', width: 16, height: 16, data } };
+    const r = await runPlayground(req, hooks, backend);
+    expect(r.record.outputShape).toEqual([1, 49, 8]);
+    expect(r.record.meta).toMatchObject({ input: 'image', image: 'x.png' });
+    expect((await runPlayground(req, hooks, backend)).record).toEqual(r.record);
+    await expect(runPlayground({ ...req, image: { ...req.image, width: 15 } }, hooks, backend)).rejects.toThrow(/width × height RGBA pixels/);
+  });
+
   it('refuses a config over the memory budget before allocating, and a bad request by name', async () => {
     const before = tf.memory().numTensors;
     await expect(runPlayground({ kind: 'mlp', config: { visionDim: 16384, llmDim: 16384, depth: 16 }, seed: 1, tokens: { batch: 1, visionTokens: 16, textTokens: 8 } }, hooks, backend)).rejects.toBeInstanceOf(BudgetError);
