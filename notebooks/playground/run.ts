@@ -16,6 +16,10 @@ import { SITE_VERSION } from '../runtime/run-meta';
 import { describeProjector, MEMORY_BUDGET_BYTES } from './describe';
 import { formatBytes, formatInt, formatShape } from '../../src/primitives/format';
 import { defaultReader } from '../../src/data/default-reader';
+import { blobSource } from '../../src/primitives/safetensors';
+import type { Weights } from '../../src/projectors/types';
+import { saveWeights } from '../../src/projectors/weights-io';
+import { inspectCheckpoint, loadMatched, type Inspection } from './checkpoint';
 import { loadEncoder, type Encoder } from '../../src/runtime/encoder/mobilenet-v2';
 import { loadSampleInput, SAMPLE_SHAPE, type SampleInput } from './sample-input';
 
@@ -34,6 +38,8 @@ export const runRequestSchema = z
       .strict()
       .refine((im) => im.data.length === im.width * im.height * 4, { message: 'image data must hold width × height RGBA pixels' })
       .optional(),
+    /** Weights from the reader's safetensors file instead of spec.init (only the needed byte ranges are read). */
+    weightsFile: z.custom<Blob & { name?: string }>((v) => typeof Blob !== 'undefined' && v instanceof Blob, { message: 'weightsFile must be a File' }).optional(),
   })
   .strict();
 export type RunRequest = z.infer<typeof runRequestSchema>;
@@ -56,7 +62,7 @@ export const attentionMapSchema = z.object({
 export type AttentionMap = z.infer<typeof attentionMapSchema>;
 
 export const runRecordSchema = z.object({
-  meta: z.object({ kind: z.string(), config: z.record(z.unknown()), seed: z.number().int(), tokens: runRequestSchema.shape.tokens, input: z.enum(['random', 'sample', 'image']), image: z.string().optional(), sample: z.object({ index: z.number().int(), label: z.string(), image: z.string() }).optional(), backend: z.string(), tfjsVersion: z.string(), siteVersion: z.string() }).strict(),
+  meta: z.object({ kind: z.string(), config: z.record(z.unknown()), seed: z.number().int(), tokens: runRequestSchema.shape.tokens, input: z.enum(['random', 'sample', 'image']), image: z.string().optional(), weights: z.union([z.literal('seed'), z.object({ file: z.string(), convention: z.string(), bytesRead: z.number().int(), fileBytes: z.number().int() }).strict()]).default('seed'), sample: z.object({ index: z.number().int(), label: z.string(), image: z.string() }).optional(), backend: z.string(), tfjsVersion: z.string(), siteVersion: z.string() }).strict(),
   outputShape: z.array(z.number().int()),
   flops: z.number(),
   params: z.number(),
@@ -69,6 +75,30 @@ export interface RunHooks {
   onProgress(fraction: number, message: string): void;
   /** The clock for the forward time (performance.now); display only. */
   now(): number;
+}
+
+/** A weights file that does not fit the kind: carries the listing and every mismatch for the page. */
+export class WeightsError extends Error {
+  readonly inspection: Inspection;
+  constructor(inspection: Inspection) {
+    super(`the weights do not fit (${inspection.match.problems.length} problem${inspection.match.problems.length === 1 ? '' : 's'}): ${inspection.match.problems.slice(0, 3).join('; ')}${inspection.match.problems.length > 3 ? '; …' : ''}`);
+    this.name = 'WeightsError';
+    this.inspection = inspection;
+  }
+}
+
+/** The current seeded weights as a safetensors file (PyTorch names; metadata names kind, seed and config). */
+export function saveSeededWeights(kind: string, rawConfig: unknown, seed: number): Uint8Array {
+  const spec = getProjector(kind);
+  const config = parseConfig(kind, rawConfig);
+  const weightBytes = 4 * spec.paramCount(config);
+  if (weightBytes > MEMORY_BUDGET_BYTES) throw new BudgetError(`the weights alone are ${formatBytes(weightBytes)}, over the budget of ${formatBytes(MEMORY_BUDGET_BYTES)}`);
+  const w = spec.init(config, seed);
+  try {
+    return saveWeights(w, { kind, seed: String(seed), config: JSON.stringify(config), source: 'Projector Atlas playground' });
+  } finally {
+    tf.dispose(Object.values(w));
+  }
 }
 
 /** A config over the memory budget: refused before any weight is allocated. */
@@ -124,8 +154,21 @@ export async function runPlayground(raw: unknown, hooks: RunHooks, backend: Back
     hooks.onProgress(0.1, 'loading the data-set sample');
     sample = await loadSampleInput(req.sample);
   }
-  hooks.onProgress(0.15, `initialising ${formatInt(d.params)} weights`);
-  const weights = spec.init(config, req.seed);
+  let weights: Weights;
+  let weightsMeta: PlaygroundRecord['meta']['weights'] = 'seed';
+  if (req.weightsFile) {
+    hooks.onProgress(0.12, 'reading the safetensors header');
+    const src = blobSource(req.weightsFile);
+    const { inspection, dataStart, match } = await inspectCheckpoint(spec, config, src);
+    if (match.problems.length > 0) throw new WeightsError(inspection);
+    hooks.onProgress(0.2, `reading ${formatInt(match.matched.size)} tensors`);
+    const loaded = await loadMatched(spec, config, src, dataStart, match);
+    weights = loaded.weights;
+    weightsMeta = { file: (req.weightsFile.name ?? 'weights.safetensors').slice(0, 200), convention: match.convention, bytesRead: inspection.bytesRead + loaded.bytesRead, fileBytes: src.size };
+  } else {
+    hooks.onProgress(0.15, `initialising ${formatInt(d.params)} weights`);
+    weights = spec.init(config, req.seed);
+  }
   const features = sample?.vision ?? imageGrid;
   const vision = features
     ? tf.tensor3d(features, [...SAMPLE_SHAPE])
@@ -161,7 +204,7 @@ export async function runPlayground(raw: unknown, hooks: RunHooks, backend: Back
         .map(([key, t]) => attentionMap(key, t))
         .filter((m): m is AttentionMap => m !== null);
       const record: PlaygroundRecord = {
-        meta: { kind: req.kind, config, seed: req.seed, tokens: req.tokens, input: req.input, ...(req.input === 'image' && req.image ? { image: req.image.name } : {}), ...(sample ? { sample: { index: sample.index, label: sample.label, image: sample.image } } : {}), backend: backend.backend, tfjsVersion: backend.tfjsVersion, siteVersion: SITE_VERSION },
+        meta: { kind: req.kind, config, seed: req.seed, tokens: req.tokens, input: req.input, ...(req.input === 'image' && req.image ? { image: req.image.name } : {}), ...(sample ? { sample: { index: sample.index, label: sample.label, image: sample.image } } : {}), weights: weightsMeta, backend: backend.backend, tfjsVersion: backend.tfjsVersion, siteVersion: SITE_VERSION },
         outputShape: [...tokens.shape],
         flops: d.flops,
         params: d.params,

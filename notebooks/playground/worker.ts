@@ -5,9 +5,12 @@
  */
 import { z } from 'zod';
 import { useBestBackend } from '../../src/runtime/backend';
-import { runPlayground } from './run';
+import { runPlayground, saveSeededWeights, WeightsError } from './run';
 
-const toWorker = z.object({ type: z.literal('run'), runId: z.number().int(), request: z.unknown() }).strict();
+const toWorker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run'), runId: z.number().int(), request: z.unknown() }).strict(),
+  z.object({ type: z.literal('save'), runId: z.number().int(), kind: z.string(), config: z.unknown(), seed: z.number().int().min(0) }).strict(),
+]);
 const scope = self as unknown as { postMessage(m: unknown): void; onmessage: ((e: MessageEvent) => void) | null };
 
 scope.onmessage = (event: MessageEvent) => {
@@ -16,7 +19,22 @@ scope.onmessage = (event: MessageEvent) => {
     scope.postMessage({ type: 'error', runId: -1, name: 'ProtocolError', message: 'bad message to the playground worker' });
     return;
   }
-  const { runId, request } = parsed.data;
+  const msg = parsed.data;
+  const { runId } = msg;
+  if (msg.type === 'save') {
+    void (async () => {
+      try {
+        await useBestBackend('wasm');
+        const bytes = saveSeededWeights(msg.kind, msg.config, msg.seed);
+        scope.postMessage({ type: 'saved', runId, bytes });
+      } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        scope.postMessage({ type: 'error', runId, name: e.name, message: e.message });
+      }
+    })();
+    return;
+  }
+  const { request } = msg;
   const progress = (fraction: number, message: string): void => scope.postMessage({ type: 'progress', runId, fraction, message });
   void (async () => {
     try {
@@ -26,7 +44,7 @@ scope.onmessage = (event: MessageEvent) => {
       scope.postMessage({ type: 'result', runId, record, forwardMs, ...(used.fallbackReason ? { fallbackReason: used.fallbackReason } : {}) });
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      scope.postMessage({ type: 'error', runId, name: e.name, message: e.message });
+      scope.postMessage({ type: 'error', runId, name: e.name, message: e.message, ...(err instanceof WeightsError ? { inspection: err.inspection } : {}) });
     }
   })();
 };
