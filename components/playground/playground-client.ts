@@ -66,6 +66,13 @@ function start(root: HTMLElement): void {
   const imageNote = q<HTMLElement>('[data-pg-image-note]');
   const imageClear = q<HTMLButtonElement>('[data-pg-image-clear]');
   let image: import('./image-input').DecodedImage | null = null;
+  const weightsPicker = q<HTMLInputElement>('[data-pg-weights-file]');
+  const weightsNote = q<HTMLElement>('[data-pg-weights-note]');
+  const weightsClear = q<HTMLButtonElement>('[data-pg-weights-clear]');
+  const weightsReport = q<HTMLElement>('[data-pg-weights-report]');
+  const saveButton = q<HTMLButtonElement>('[data-pg-save]');
+  const saveNote = q<HTMLElement>('[data-pg-save-note]');
+  let weightsFile: File | null = null;
   let running: { cancel(): void } | null = null;
   let runnable = true;
   const syncRun = (): void => {
@@ -220,6 +227,7 @@ function start(root: HTMLElement): void {
       : '';
     root.dataset.overBudget = String(v.overBudget);
     status.textContent = '';
+    if (weightsFile) void inspectFile();
   }
 
   function onField(target: HTMLInputElement | HTMLSelectElement): void {
@@ -296,6 +304,62 @@ function start(root: HTMLElement): void {
     });
   });
 
+  const forgetWeights = (): void => {
+    weightsFile = null;
+    weightsPicker.value = '';
+    weightsNote.textContent = 'Runs use the seeded weights.';
+    weightsReport.replaceChildren();
+    weightsClear.hidden = true;
+    delete root.dataset.weights;
+  };
+  weightsClear.addEventListener('click', forgetWeights);
+
+  /** Lists the file and matches it against the current kind and config (in the Worker). */
+  async function inspectFile(): Promise<void> {
+    const file = weightsFile;
+    if (!file) return;
+    weightsNote.textContent = `Reading the header of “${file.name.slice(0, 80)}”…`;
+    root.dataset.weights = 'reading';
+    try {
+      const runner = await import('./playground-runner');
+      const v = await runner.inspectWeights(file, state.kind, state.config);
+      if (weightsFile !== file) return;
+      runner.paintInspection(weightsReport, file.name.slice(0, 80), v);
+      const fits = v.match.problems.length === 0;
+      weightsNote.textContent = fits ? `Runs now use the weights in “${file.name.slice(0, 80)}”.` : 'These weights do not fit the projector above; Run keeps the seeded weights until they do.';
+      root.dataset.weights = fits ? 'fit' : 'mismatch';
+    } catch (err) {
+      weightsReport.replaceChildren();
+      weightsNote.textContent = err instanceof Error ? err.message : String(err);
+      root.dataset.weights = 'refused';
+    }
+  }
+  weightsPicker.addEventListener('change', () => {
+    weightsFile = weightsPicker.files?.[0] ?? null;
+    weightsClear.hidden = weightsFile === null;
+    void inspectFile();
+  });
+
+  saveButton.addEventListener('click', () => {
+    if (invalid.size > 0) return;
+    saveNote.textContent = 'Initialising the weights…';
+    void (async () => {
+      try {
+        const runner = await import('./playground-runner');
+        const bytes = await runner.saveCurrentWeights(state.kind, state.config, state.seed);
+        const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+        const a = el('a', { href: url, download: `${state.preset ?? state.kind}-seed${state.seed}.safetensors` });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        saveNote.textContent = `Saved ${formatBytes(bytes.length)} (PyTorch names; the metadata records the kind, config and seed).`;
+      } catch (err) {
+        saveNote.textContent = `Could not save: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    })();
+  });
+
   form.addEventListener('input', (e) => onField(e.target as HTMLInputElement));
   form.addEventListener('change', (e) => onField(e.target as HTMLInputElement));
   form.addEventListener('submit', (e) => e.preventDefault());
@@ -314,9 +378,10 @@ function start(root: HTMLElement): void {
 
   async function run(): Promise<void> {
     if (running || invalid.size > 0) return;
+    const useFile = weightsFile !== null && root.dataset.weights === 'fit' ? { weightsFile } : {};
     const request = image
-      ? { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens, input: 'image' as const, image }
-      : { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens, input: state.input, sample: state.sample };
+      ? { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens, input: 'image' as const, image, ...useFile }
+      : { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens, input: state.input, sample: state.sample, ...useFile };
     running = { cancel: () => undefined };
     syncRun();
     progress.hidden = false;
@@ -338,6 +403,8 @@ function start(root: HTMLElement): void {
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
       runStatus.textContent = e.name === 'AbortError' ? 'Cancelled; the Worker was stopped and nothing changed.' : `The run failed: ${e.message}`;
+      const inspection = (err as { inspection?: import('./playground-runner').InspectionView }).inspection;
+      if (inspection && weightsFile) void import('./playground-runner').then((r) => r.paintInspection(weightsReport, weightsFile?.name.slice(0, 80) ?? '', inspection));
     } finally {
       running = null;
       progress.hidden = true;

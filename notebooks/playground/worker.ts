@@ -5,11 +5,15 @@
  */
 import { z } from 'zod';
 import { useBestBackend } from '../../src/runtime/backend';
+import { blobSource } from '../../src/primitives/safetensors';
+import { getProjector, parseConfig } from '../../src/projectors/registry';
+import { inspectCheckpoint } from './checkpoint';
 import { runPlayground, saveSeededWeights, WeightsError } from './run';
 
 const toWorker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), runId: z.number().int(), request: z.unknown() }).strict(),
   z.object({ type: z.literal('save'), runId: z.number().int(), kind: z.string(), config: z.unknown(), seed: z.number().int().min(0) }).strict(),
+  z.object({ type: z.literal('inspect'), runId: z.number().int(), kind: z.string(), config: z.unknown(), file: z.custom<Blob>((v) => v instanceof Blob) }).strict(),
 ]);
 const scope = self as unknown as { postMessage(m: unknown): void; onmessage: ((e: MessageEvent) => void) | null };
 
@@ -27,6 +31,20 @@ scope.onmessage = (event: MessageEvent) => {
         await useBestBackend('wasm');
         const bytes = saveSeededWeights(msg.kind, msg.config, msg.seed);
         scope.postMessage({ type: 'saved', runId, bytes });
+      } catch (err) {
+        const e = err instanceof Error ? err : new Error(String(err));
+        scope.postMessage({ type: 'error', runId, name: e.name, message: e.message });
+      }
+    })();
+    return;
+  }
+  if (msg.type === 'inspect') {
+    void (async () => {
+      try {
+        const spec = getProjector(msg.kind);
+        const config = parseConfig(msg.kind, msg.config);
+        const { inspection } = await inspectCheckpoint(spec, config, blobSource(msg.file));
+        scope.postMessage({ type: 'inspected', runId, inspection });
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         scope.postMessage({ type: 'error', runId, name: e.name, message: e.message });

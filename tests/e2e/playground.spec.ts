@@ -13,6 +13,8 @@ import type { ProjectorKind } from '../../src/projectors/types';
 import { BAD_FIELDS, BAD_QUERIES } from '../unit/playground/bad-inputs';
 import { runPlayground, type PlaygroundRecord } from '../../notebooks/playground/run';
 import { useBestBackend } from '../../src/runtime/backend';
+import { readFileSync } from 'node:fs';
+import { parseSafetensors, serializeSafetensors, type SerializableTensor } from '../../src/primitives/safetensors';
 
 const URL_ = '/lab/playground/';
 
@@ -246,4 +248,86 @@ test('the reader\'s own image runs through the encoder; a file that is not an im
   await page.locator('[data-pg-image-clear]').click();
   await expect(page.locator('[data-pg-image-note]')).toHaveText('');
   expect(w.errors).toEqual([]);
+});
+
+test.describe('bring your own weights', () => {
+  const G = 'tests/fixtures/golden/mlp';
+  const fixtureBytes = new Uint8Array(readFileSync(`${G}/weights.safetensors`));
+  const fixtureCfg = JSON.parse(readFileSync(`${G}/config.json`, 'utf8')) as Record<string, number>;
+  const query = `kind=mlp&set.visionDim=${fixtureCfg.visionDim}&set.llmDim=${fixtureCfg.llmDim}&seed=2`;
+  const hfShard = (): Uint8Array => {
+    const t: Record<string, SerializableTensor> = {};
+    for (const [n, v] of parseSafetensors(fixtureBytes)) t[`multi_modal_projector.linear_${Number(n[0]) / 2 + 1}.${n.split('.')[1]}`] = { dtype: 'F32', shape: v.shape, data: v.data as Float32Array };
+    return serializeSafetensors({ 'vision_tower.patch_embed.weight': { dtype: 'F32', shape: [1000], data: new Float32Array(1000) }, ...t, 'language_model.lm_head.weight': { dtype: 'F32', shape: [500], data: new Float32Array(500) } });
+  };
+  const pick = (page: Page, name: string, bytes: Uint8Array) => page.locator('[data-pg-weights-file]').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+
+  test('the PyTorch fixture loads, runs, and equals the Node run with the same file', async ({ page }) => {
+    const w = watch(page);
+    await page.goto(`${URL_}?${query}`);
+    await live(page);
+    await pick(page, 'weights.safetensors', fixtureBytes);
+    await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-weights', 'fit');
+    await expect(page.locator('.pg-weights-summary')).toContainText('4 tensors; names read as the kind\'s own PyTorch names; 4 matched, 0 not part of the projector; every tensor fits.');
+    const record = await runOnPage(page);
+    expect(record.meta.weights).toEqual({ file: 'weights.safetensors', convention: 'own', bytesRead: fixtureBytes.length, fileBytes: fixtureBytes.length });
+    const used = await useBestBackend('wasm');
+    const node = await runPlayground({ kind: 'mlp', config: { ...fixtureCfg }, seed: 2, tokens: DEFAULT_TOKENS, weightsFile: new File([fixtureBytes], 'weights.safetensors') }, { onProgress: () => undefined, now: () => 0 }, used);
+    expect(record).toEqual(node.record);
+    expect(w.errors).toEqual([]);
+  });
+
+  test('a shard under Hugging Face names finds the projector among other tensors', async ({ page }) => {
+    const w = watch(page);
+    await page.goto(`${URL_}?${query}`);
+    await live(page);
+    const shard = hfShard();
+    await pick(page, 'model-00001-of-00002.safetensors', shard);
+    await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-weights', 'fit');
+    await expect(page.locator('.pg-weights-summary')).toContainText('6 tensors; names read as Hugging Face llava (multi_modal_projector.linear_1/2); 4 matched, 2 not part of the projector');
+    await expect(page.locator('[data-pg-weights-report] tr', { hasText: 'multi_modal_projector.linear_2.weight' })).toContainText('2.weight');
+    const record = await runOnPage(page);
+    expect(record.meta.weights).toMatchObject({ convention: 'hf-llava', fileBytes: shard.length });
+    expect(w.errors).toEqual([]);
+  });
+
+  test('a truncated file, a wrong shape, a wrong dtype and a non-safetensors file each get their message; the page stays usable', async ({ page }) => {
+    const w = watch(page);
+    await page.goto(`${URL_}?${query}`);
+    await live(page);
+    const note = page.locator('[data-pg-weights-note]');
+    await pick(page, 'cut.safetensors', fixtureBytes.slice(0, fixtureBytes.length - 7));
+    await expect(note).toHaveText(/^truncated safetensors file: tensor '.+' ends at data byte \d+ but the data section has \d+ bytes$/);
+    await pick(page, 'photo.safetensors', new Uint8Array(readFileSync('public/data/emoji/gallery/1f30d.png')));
+    await expect(note).toHaveText(/^not a safetensors file: its first 8 bytes give a header of \d+ bytes, which no safetensors file has$/);
+    const t: Record<string, SerializableTensor> = {};
+    for (const [n, v] of parseSafetensors(fixtureBytes)) t[n] = n === '0.bias' ? { dtype: 'I32', shape: v.shape, data: new Int32Array(v.shape[0]!) } : { dtype: 'F32', shape: v.shape, data: v.data as Float32Array };
+    await pick(page, 'int.safetensors', serializeSafetensors(t));
+    await expect(page.locator('.pg-weights-problems li')).toHaveText(["tensor '0.bias': expected a float dtype (F32, F16, BF16 or F64), got I32"]);
+    await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-weights', 'mismatch');
+    await pick(page, 'weights.safetensors', fixtureBytes);
+    await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-weights', 'fit');
+    await page.getByLabel('Dm: LLM width').fill(String(fixtureCfg.llmDim! + 1));
+    await expect(page.locator('[data-pg-root]')).toHaveAttribute('data-weights', 'mismatch');
+    const [dv, dm] = [fixtureCfg.visionDim!, fixtureCfg.llmDim!];
+    await expect(page.locator('.pg-weights-problems li')).toHaveText([
+      `tensor '0.weight': expected shape [${dm + 1}, ${dv}], got [${dm}, ${dv}]`,
+      `tensor '0.bias': expected shape [${dm + 1}], got [${dm}]`,
+      `tensor '2.weight': expected shape [${dm + 1}, ${dm + 1}], got [${dm}, ${dm}]`,
+      `tensor '2.bias': expected shape [${dm + 1}], got [${dm}]`,
+    ]);
+    const record = await runOnPage(page); // the seeded weights still run
+    expect(record.meta.weights).toBe('seed');
+    expect(w.errors).toEqual([]);
+  });
+
+  test('Save writes the seeded weights as safetensors with PyTorch names', async ({ page }) => {
+    await page.goto(`${URL_}?${query}`);
+    await live(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-pg-save]').click()]);
+    expect(download.suggestedFilename()).toBe('mlp-seed2.safetensors');
+    const saved = parseSafetensors(new Uint8Array(readFileSync(await download.path())));
+    expect([...saved.keys()].sort()).toEqual(['0.bias', '0.weight', '2.bias', '2.weight']);
+    expect(saved.get('0.weight')!.shape).toEqual([fixtureCfg.llmDim, fixtureCfg.visionDim]);
+  });
 });

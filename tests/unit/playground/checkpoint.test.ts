@@ -28,7 +28,7 @@ const fixture = (name: string) => ({
   input: new Uint8Array(readFileSync(`${G}/${name}/input.safetensors`)),
   output: new Uint8Array(readFileSync(`${G}/${name}/output.safetensors`)),
 });
-const src = (bytes: Uint8Array) => blobSource(new Blob([bytes]));
+const src = (bytes: Uint8Array) => blobSource(new Blob([bytes as Uint8Array<ArrayBuffer>]));
 const asSerializable = (bytes: Uint8Array, rename: (n: string) => string): Record<string, SerializableTensor> =>
   Object.fromEntries([...parseSafetensors(bytes)].map(([n, t]) => [rename(n), { dtype: 'F32', shape: t.shape, data: t.data as Float32Array }]));
 const filler = (n: number): SerializableTensor => ({ dtype: 'F32', shape: [n], data: new Float32Array(n).fill(0.5) });
@@ -115,7 +115,7 @@ describe('bring your own weights', () => {
     const wrong = runPlayground({ ...req, config: { ...req.config, llmDim: 33 }, weightsFile: file }, { onProgress: () => undefined, now: () => 0 }, backend);
     await expect(wrong).rejects.toBeInstanceOf(WeightsError);
     const saved = saveSeededWeights('mlp', req.config, 1);
-    const again = await runPlayground({ ...req, weightsFile: new File([saved], 'saved.safetensors') }, { onProgress: () => undefined, now: () => 0 }, backend);
+    const again = await runPlayground({ ...req, weightsFile: new File([saved as Uint8Array<ArrayBuffer>], 'saved.safetensors') }, { onProgress: () => undefined, now: () => 0 }, backend);
     expect(again.record.stats).toEqual(seeded.record.stats);
   });
 });
