@@ -73,6 +73,24 @@ function start(root: HTMLElement): void {
   const saveButton = q<HTMLButtonElement>('[data-pg-save]');
   const saveNote = q<HTMLElement>('[data-pg-save-note]');
   let weightsFile: File | null = null;
+  let lastOutcome: { record: import('../../notebooks/playground/run').PlaygroundRecord; forwardMs: number; permalink: string } | null = null;
+  const downloads = [...root.querySelectorAll<HTMLButtonElement>('[data-pg-download]')];
+  for (const b of downloads) {
+    b.addEventListener('click', () => {
+      if (!lastOutcome) return;
+      const o = lastOutcome;
+      const csv = b.dataset.pgDownload === 'csv';
+      void import('./playground-runner').then((r) => {
+        const text = csv ? r.recordToCsv(o.record, o.permalink, o.forwardMs) : r.recordToJson(o.record, o.permalink, o.forwardMs);
+        const url = URL.createObjectURL(new Blob([text], { type: csv ? 'text/csv' : 'application/json' }));
+        const a = el('a', { href: url, download: `playground-${o.record.meta.kind}-seed${o.record.meta.seed}.${csv ? 'csv' : 'json'}` });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      });
+    });
+  }
   let running: { cancel(): void } | null = null;
   let runnable = true;
   const syncRun = (): void => {
@@ -228,6 +246,9 @@ function start(root: HTMLElement): void {
     root.dataset.overBudget = String(v.overBudget);
     status.textContent = '';
     if (weightsFile) void inspectFile();
+    const cites = live.experimentCitations(state, new URL(url, location.origin).href, root.dataset.citeDate ?? '');
+    root.querySelector('[data-pg-cite="bibtex"] code')!.textContent = cites.bibtex;
+    root.querySelector('[data-pg-cite="apa"] code')!.textContent = cites.apa;
   }
 
   function onField(target: HTMLInputElement | HTMLSelectElement): void {
@@ -399,6 +420,8 @@ function start(root: HTMLElement): void {
       const outcome = await job.promise;
       runner.paintResult(resultBox, outcome);
       resultBox.dataset.record = JSON.stringify(outcome.record);
+      lastOutcome = { record: outcome.record, forwardMs: outcome.forwardMs, permalink: permalink.href };
+      for (const b of downloads) b.disabled = false;
       runStatus.textContent = 'Done.';
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));

@@ -35,3 +35,5 @@ export function describeState(state: PlaygroundState): { ok: true; value: LiveDe
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }
 }
+
+export { experimentCitations } from '../../src/site/playground/cite';

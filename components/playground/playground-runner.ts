@@ -197,3 +197,5 @@ export function paintResult(target: HTMLElement, o: RunOutcome): void {
     target.append(fig);
   });
 }
+
+export { recordToCsv, recordToJson } from '../../notebooks/playground/export';

@@ -14,6 +14,8 @@ import { BAD_FIELDS, BAD_QUERIES } from '../unit/playground/bad-inputs';
 import { runPlayground, type PlaygroundRecord } from '../../notebooks/playground/run';
 import { useBestBackend } from '../../src/runtime/backend';
 import { readFileSync } from 'node:fs';
+import pkg from '../../package.json' with { type: 'json' };
+const pkgVersion = pkg.version;
 import { parseSafetensors, serializeSafetensors, type SerializableTensor } from '../../src/primitives/safetensors';
 
 const URL_ = '/lab/playground/';
@@ -330,4 +332,24 @@ test.describe('bring your own weights', () => {
     expect([...saved.keys()].sort()).toEqual(['0.bias', '0.weight', '2.bias', '2.weight']);
     expect(saved.get('0.weight')!.shape).toEqual([fixtureCfg.llmDim, fixtureCfg.visionDim]);
   });
+});
+
+test('Cite this experiment follows the state; the result downloads as JSON and CSV with provenance', async ({ page }) => {
+  const w = watch(page);
+  await page.goto(`${URL_}?kind=linear&seed=6`);
+  await live(page);
+  const link = new URL(`${URL_}?kind=linear&seed=6&input=random`, page.url()).href;
+  await expect(page.locator('[data-pg-cite="bibtex"]')).toContainText(`url          = {${link}},`);
+  await expect(page.locator('[data-pg-cite="bibtex"]')).toContainText('@misc{atlas-playground-linear-s6,');
+  await expect(page.locator('[data-pg-cite="apa"]')).toContainText(`Projector Playground: linear, seed 6. Projector Atlas (Version ${pkgVersion}). ${link}`);
+  const record = await runOnPage(page);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.locator('[data-pg-download="json"]').click()]);
+  const j = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  expect(j.record).toEqual(record);
+  expect(j.provenance).toMatchObject({ permalink: link, seed: 6, backend: 'wasm', siteVersion: pkgVersion });
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('[data-pg-download="csv"]').click()]);
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  expect(lines[1]).toBe(`provenance.permalink,${link}`);
+  expect(lines).toContain(`stats.max,${record.stats.max}`);
+  expect(w.errors).toEqual([]);
 });
