@@ -4,7 +4,7 @@
  * build-time descriptors, keeps the URL in step, and paints the numbers from the lazily loaded
  * library half (playground-live.ts). Every text it writes goes through textContent.
  */
-import { formatBytes } from '../../src/primitives/format';
+import { formatBytes, formatSig } from '../../src/primitives/format';
 import type { PlaygroundCatalogue, PlaygroundField } from '../../src/reference/playground/fields';
 import {
   activeFields,
@@ -73,6 +73,16 @@ function start(root: HTMLElement): void {
   const saveButton = q<HTMLButtonElement>('[data-pg-save]');
   const saveNote = q<HTMLElement>('[data-pg-save-note]');
   let weightsFile: File | null = null;
+  const codeBox = q<HTMLTextAreaElement>('[data-pg-code]');
+  const codeRun = q<HTMLButtonElement>('[data-pg-code-run]');
+  const codeCancel = q<HTMLButtonElement>('[data-pg-code-cancel]');
+  const codeReset = q<HTMLButtonElement>('[data-pg-code-reset]');
+  const codeOut = q<HTMLElement>('[data-pg-code-out]');
+  let codeEdited = false;
+  let codeJob: { cancel(): void } | null = null;
+  codeBox.addEventListener('input', () => {
+    codeEdited = true;
+  });
   let lastOutcome: { record: import('../../notebooks/playground/run').PlaygroundRecord; forwardMs: number; permalink: string } | null = null;
   const downloads = [...root.querySelectorAll<HTMLButtonElement>('[data-pg-download]')];
   for (const b of downloads) {
@@ -246,6 +256,13 @@ function start(root: HTMLElement): void {
     root.dataset.overBudget = String(v.overBudget);
     status.textContent = '';
     if (weightsFile) void inspectFile();
+    if (!codeEdited) {
+      try {
+        codeBox.value = live.codeTemplate(state.kind, state.config);
+      } catch {
+        // a stub needs only the weight list; a config the kind rejects was caught above
+      }
+    }
     const cites = live.experimentCitations(state, new URL(url, location.origin).href, root.dataset.citeDate ?? '');
     root.querySelector('[data-pg-cite="bibtex"] code')!.textContent = cites.bibtex;
     root.querySelector('[data-pg-cite="apa"] code')!.textContent = cites.apa;
@@ -377,6 +394,36 @@ function start(root: HTMLElement): void {
         saveNote.textContent = `Saved ${formatBytes(bytes.length)} (PyTorch names; the metadata records the kind, config and seed).`;
       } catch (err) {
         saveNote.textContent = `Could not save: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    })();
+  });
+
+  codeReset.addEventListener('click', () => {
+    codeEdited = false;
+    void refresh();
+  });
+  codeCancel.addEventListener('click', () => codeJob?.cancel());
+  codeRun.addEventListener('click', () => {
+    if (codeJob || invalid.size > 0) return;
+    codeOut.textContent = 'Running your code in its own Worker…';
+    delete codeOut.dataset.ok;
+    codeRun.disabled = true;
+    codeCancel.disabled = false;
+    void (async () => {
+      try {
+        const { runCode } = await import('./code-runner');
+        const job = runCode(codeBox.value, { kind: state.kind, config: state.config, seed: state.seed, tokens: state.tokens });
+        codeJob = job;
+        const r = await job.promise;
+        codeOut.dataset.ok = String(r.ok);
+        codeOut.textContent = r.ok
+          ? `Output ${r.outputShape.join(' × ')}; largest difference from the library: ${formatSig(r.maxAbsDiff, 3)} (the library's largest |value| is ${formatSig(r.libraryMaxAbs, 3)}).`
+          : `${r.stage === 'compile' ? 'Does not compile' : r.stage === 'result' ? 'Wrong result' : r.stage === 'request' ? 'Cannot run' : 'Failed'}${r.line ? ` at line ${r.line}` : ''}: ${r.message}`;
+        if (r.ok) codeOut.dataset.diff = String(r.maxAbsDiff);
+      } finally {
+        codeJob = null;
+        codeRun.disabled = false;
+        codeCancel.disabled = true;
       }
     })();
   });

@@ -37,3 +37,4 @@ export function describeState(state: PlaygroundState): { ok: true; value: LiveDe
 }
 
 export { experimentCitations } from '../../src/site/playground/cite';
+export { codeTemplate } from '../../notebooks/playground/code-templates';

@@ -353,3 +353,33 @@ test('Cite this experiment follows the state; the result downloads as JSON and C
   expect(lines).toContain(`stats.max,${record.stats.max}`);
   expect(w.errors).toEqual([]);
 });
+
+test('the code cell runs the reader\'s forward pass in its own Worker and reports the difference or the error', async ({ page }) => {
+  const w = watch(page);
+  await page.goto(`${URL_}?kind=mlp&seed=4`);
+  await live(page);
+  const out = page.locator('[data-pg-code-out]');
+  await expect(page.getByLabel('Forward pass (JavaScript)')).toHaveValue(/mlp2x_gelu/);
+  await page.locator('[data-pg-code-run]').click();
+  await expect(out).toHaveAttribute('data-ok', 'true', { timeout: 60_000 });
+  expect(Number(await out.getAttribute('data-diff'))).toBeLessThan(1e-5);
+  await expect(out).toContainText('Output 1 × 16 × 48; largest difference from the library:');
+  await page.getByLabel('Forward pass (JavaScript)').fill('const a = 1;\nreturn tf.zeros(outputShape.concat([');
+  await page.locator('[data-pg-code-run]').click();
+  await expect(out).toHaveText(/^Does not compile: SyntaxError: /);
+  await page.getByLabel('Forward pass (JavaScript)').fill('const a = 1;\nthrow new Error("mine");');
+  await page.locator('[data-pg-code-run]').click();
+  await expect(out).toHaveText('Failed at line 2: Error: mine');
+  await page.getByLabel('Forward pass (JavaScript)').fill('while (true) {}');
+  await page.locator('[data-pg-code-run]').click();
+  await expect(page.locator('[data-pg-code-cancel]')).toBeEnabled();
+  await page.locator('[data-pg-code-cancel]').click();
+  await expect(out).toHaveText('Failed: cancelled');
+  await page.getByLabel('Forward pass (JavaScript)').fill('document.title = "x"; return tf.zeros(outputShape);');
+  await page.locator('[data-pg-code-run]').click();
+  await expect(out).toHaveText(/^Failed at line 1: ReferenceError: document is not defined$/);
+  expect(await page.title()).not.toBe('x');
+  await page.locator('[data-pg-code-reset]').click();
+  await expect(page.getByLabel('Forward pass (JavaScript)')).toHaveValue(/mlp2x_gelu/);
+  expect(w.errors).toEqual([]);
+});
