@@ -3,7 +3,7 @@
  * JavaScript over the tfjs API, for the reader to edit. The cell is the body of
  * `function (tf, weights, x, cfg, outputShape)`: `weights` maps PyTorch names to tensors ([out, in] Linear
  * layout), `x.vision` is [B, Nv, Dv] (and `x.text` where the kind reads text), `cfg` the config, `outputShape` the library's output shape; it
- * returns the output tokens. Written kinds: linear, mlp, low-rank; the others start from a stub that
+ * returns the output tokens. Written kinds: linear, mlp, low-rank, token-selection; the others start from a stub that
  * lists their weights, so the max difference shows how far a hand-written version still is.
  */
 import { getProjector } from '../../src/projectors/registry';
@@ -35,6 +35,19 @@ return h;`,
 // Low-rank factorisation: down to r without bias, then up to Dm
 const inner = linear(x.vision, weights['down.weight']);
 return linear(inner, weights['up.weight'], weights['up.bias']);`,
+  'token-selection': `${LINEAR_HELPER}
+// Language-guided selection: score each projected vision token against the mean text state,
+// keep the top \`keep\` in their original order (x.text is [B, Nt, Dm]; no mask here)
+const projected = linear(x.vision, weights['proj.weight'], weights['proj.bias']); // [B, Nv, Dm]
+const pooled = x.text.mean(1); // [B, Dm]
+let scores = tf.matMul(projected, pooled.expandDims(2)).squeeze([2]); // [B, Nv]
+if (cfg.score === 'cosine') {
+  scores = scores.div(projected.norm('euclidean', 2).maximum(1e-12)).div(pooled.norm('euclidean', 1, true).maximum(1e-12));
+}
+const [B, Nv] = x.vision.shape;
+const rows = tf.topk(scores, cfg.keep).indices.arraySync().map((r) => [...r].sort((a, b) => a - b));
+const out = rows.map((r, i) => tf.gather(projected.slice([i, 0, 0], [1, Nv, cfg.llmDim]).squeeze([0]), r));
+return tf.stack(out); // [B, keep, Dm]`,
 };
 
 /** The cell's starting code for a kind. */

@@ -17,7 +17,7 @@ beforeAll(async () => {
 const req = (kind: string, config: unknown = getProjector(kind).defaults) => ({ kind, config, seed: 3, tokens: { batch: 2, visionTokens: 16, textTokens: 8 } });
 
 describe('code cell', () => {
-  it.each(['linear', 'mlp', 'low-rank'])('the %s template matches the library', async (kind) => {
+  it.each(['linear', 'mlp', 'low-rank', 'token-selection'])('the %s template matches the library', async (kind) => {
     const before = tf.memory().numTensors;
     const r = await runUserCode(codeTemplate(kind, getProjector(kind).defaults), req(kind));
     expect(r.ok).toBe(true);
