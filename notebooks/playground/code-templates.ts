@@ -3,7 +3,7 @@
  * JavaScript over the tfjs API, for the reader to edit. The cell is the body of
  * `function (tf, weights, x, cfg, outputShape)`: `weights` maps PyTorch names to tensors ([out, in] Linear
  * layout), `x.vision` is [B, Nv, Dv] (and `x.text` where the kind reads text), `cfg` the config, `outputShape` the library's output shape; it
- * returns the output tokens. Written kinds: linear, mlp, low-rank, token-selection; the others start from a stub that
+ * returns the output tokens. Written kinds: linear, mlp, low-rank, token-selection, codebook; the others start from a stub that
  * lists their weights, so the max difference shows how far a hand-written version still is.
  */
 import { getProjector } from '../../src/projectors/registry';
@@ -48,6 +48,12 @@ const [B, Nv] = x.vision.shape;
 const rows = tf.topk(scores, cfg.keep).indices.arraySync().map((r) => [...r].sort((a, b) => a - b));
 const out = rows.map((r, i) => tf.gather(projected.slice([i, 0, 0], [1, Nv, cfg.llmDim]).squeeze([0]), r));
 return tf.stack(out); // [B, keep, Dm]`,
+  codebook: `// VQ-VAE lookup: each token becomes its nearest code (squared L2 distance)
+const [B, N, D] = x.vision.shape;
+const e = weights['embedding.weight']; // [K, Dc]
+const z = x.vision.reshape([B * N, D]);
+const dist = z.square().sum(1, true).sub(tf.matMul(z, e, false, true).mul(2)).add(e.square().sum(1).expandDims(0)); // [B·N, K]
+return tf.gather(e, tf.argMin(dist, 1)).reshape([B, N, D]);`,
 };
 
 /** The cell's starting code for a kind. */

@@ -17,13 +17,13 @@ beforeAll(async () => {
 const req = (kind: string, config: unknown = getProjector(kind).defaults) => ({ kind, config, seed: 3, tokens: { batch: 2, visionTokens: 16, textTokens: 8 } });
 
 describe('code cell', () => {
-  it.each(['linear', 'mlp', 'low-rank', 'token-selection'])('the %s template matches the library', async (kind) => {
+  it.each(['linear', 'mlp', 'low-rank', 'token-selection', 'codebook'])('the %s template matches the library', async (kind) => {
     const before = tf.memory().numTensors;
     const r = await runUserCode(codeTemplate(kind, getProjector(kind).defaults), req(kind));
     expect(r.ok).toBe(true);
     if (r.ok) {
-      expect(r.maxAbsDiff).toBeLessThan(1e-5);
-      expect(r.libraryMaxAbs).toBeGreaterThan(0.1);
+      expect(r.libraryMaxAbs).toBeGreaterThan(0.01); // a real output, not all zeros
+      expect(r.maxAbsDiff / r.libraryMaxAbs).toBeLessThan(1e-5); // float32 rounding, relative to the output's size
     }
     expect(tf.memory().numTensors).toBe(before);
   });
