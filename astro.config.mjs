@@ -17,7 +17,9 @@ export default defineConfig({
     rehypePlugins: [rehypeKatex, rehypeAtlas],
     shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } },
   },
-  build: { format: 'directory' },
+  // CSS inline in each page: no render-blocking stylesheet requests (Lighthouse first paint on phones);
+  // the CSP allows inline styles (scripts/security/policy.mjs), never inline scripts.
+  build: { format: 'directory', inlineStylesheets: 'always' },
   prefetch: false,
   devToolbar: { enabled: false },
   vite: {
@@ -25,7 +27,12 @@ export default defineConfig({
       // tfjs-core lazily requires node-fetch; Vite's dev pre-bundling breaks on it (stack.md pitfall 8).
       alias: { 'node-fetch': fileURLToPath(new URL('./src/site/build/empty-module.js', import.meta.url)) },
     },
-    build: { chunkSizeWarningLimit: 2000 }, // tfjs is one large lazily loaded chunk (stack.md pitfall 14)
+    build: {
+      chunkSizeWarningLimit: 2000, // tfjs is one large lazily loaded chunk (stack.md pitfall 14)
+      // Never inline an asset: no script inside the HTML (the Content-Security-Policy allows only the
+      // site's own script files, scripts/security/policy.mjs) and no data: font in the CSS (font-src 'self').
+      assetsInlineLimit: 0,
+    },
     worker: { format: 'es' },
   },
 });

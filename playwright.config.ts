@@ -23,7 +23,8 @@ export default defineConfig({
     launchOptions: { executablePath: browser.path, args: CHROMIUM_ARGS },
   },
   webServer: {
-    command: `node_modules/.bin/astro preview --port ${PORT} --host 127.0.0.1`,
+    // The site's own server: gzip, CSP and cross-origin isolation as in production (scripts/serve.mjs).
+    command: `node scripts/serve.mjs --port ${PORT} --host 127.0.0.1`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

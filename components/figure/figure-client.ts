@@ -156,9 +156,39 @@ async function act(fig: HTMLElement, action: string): Promise<void> {
 let started = false;
 
 /** Reveals the toolbar buttons (they need JavaScript) and wires one delegated click handler. */
+/** Phones get a figure's phone layout (Figure.astro keeps it in a <template>): one rendering in the DOM at a time. */
+const NARROW = '(max-width: 560px)';
+
+function showNarrow(fig: HTMLElement, on: boolean): void {
+  const template = fig.querySelector<HTMLTemplateElement>('template.fig-narrow-template');
+  if (!template) return;
+  const shown = fig.querySelector('.fig-variant-narrow');
+  if (on && !shown) {
+    const box = document.createElement('div');
+    box.className = 'fig-canvas fig-variant-narrow';
+    box.setAttribute('data-pagefind-ignore', '');
+    box.append(template.content.cloneNode(true));
+    fig.querySelector('.fig-variant-wide')?.after(box);
+  } else if (!on && shown) shown.remove();
+  fig.classList.toggle('narrow-shown', on);
+}
+
+function wireNarrowFigures(): void {
+  const figs = [...document.querySelectorAll<HTMLElement>('figure.fig.has-narrow')];
+  if (figs.length === 0) return;
+  const query = matchMedia(NARROW);
+  const apply = (on: boolean): void => figs.forEach((fig) => showNarrow(fig, on));
+  apply(query.matches);
+  query.addEventListener('change', () => apply(query.matches));
+  // Print always uses the wide layout.
+  addEventListener('beforeprint', () => apply(false));
+  addEventListener('afterprint', () => apply(query.matches));
+}
+
 export function initFigures(): void {
   if (started) return;
   started = true;
+  wireNarrowFigures();
   document.querySelectorAll<HTMLElement>('.fig-downloads, .fig [data-fig-action="copy"]').forEach((el) => {
     el.hidden = false;
   });
@@ -205,7 +235,11 @@ export async function rerenderFigure(
   const nextOpts = { ...(opts ?? p.opts), id: p.id };
   const out = renderFigure(p.figure, data, nextOpts, { document });
   fig.querySelector('.fig-variant-wide svg')?.replaceWith(out.svg);
-  if (out.narrow) fig.querySelector('.fig-variant-narrow svg')?.replaceWith(out.narrow);
+  if (out.narrow) {
+    const template = fig.querySelector<HTMLTemplateElement>('template.fig-narrow-template');
+    if (template) template.innerHTML = out.narrow.outerHTML;
+    fig.querySelector('.fig-variant-narrow svg')?.replaceWith(out.narrow);
+  }
   payloads.set(fig, { ...p, data, opts: nextOpts, rows: out.rows, provenance: provenance ?? p.provenance });
   const script = fig.querySelector('script.fig-payload');
   if (script) script.textContent = JSON.stringify(payloads.get(fig)).replace(/</g, '\\u003c');

@@ -4,4 +4,4 @@
  */
 import { startLab } from './lab-controller';
 
-document.querySelectorAll<HTMLElement>('[data-lab-root]').forEach(startLab);
+document.querySelectorAll<HTMLElement>('[data-lab-root]').forEach((root) => void startLab(root));

@@ -11,7 +11,7 @@
  * the URL) and `data-lab-blocks` (JSON indices of the present() blocks the card shows).
  */
 import { z } from 'zod';
-import { getCard } from '../../notebooks/catalog';
+import { loadCard } from '../../notebooks/card-loader';
 import {
   cliCommand,
   configFromQuery,
@@ -129,8 +129,7 @@ function showUrlIssues(els: Elements, issues: FieldIssue[]): void {
 
 const sameConfig = (a: BaseConfig, b: BaseConfig): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-export function initLab(root: HTMLElement): void {
-  const card = getCard(root.dataset.notebook ?? '');
+export function initLab(root: HTMLElement, card: AnyNotebookCard): void {
   const fields = describeFields(card);
   const els: Elements = {
     root,
@@ -278,9 +277,10 @@ function paintProvenance(
 }
 
 /** Starts the controller on `root`; a failure to start is shown in the root's status line. */
-export function startLab(root: HTMLElement): void {
+/** Loads the notebook's card (its own small chunk), then wires the controls. Never throws. */
+export async function startLab(root: HTMLElement): Promise<void> {
   try {
-    initLab(root);
+    initLab(root, await loadCard(root.dataset.notebook ?? ''));
   } catch (err) {
     const status = root.querySelector<HTMLElement>('[data-lab-status]');
     if (status) status.textContent = `The experiment controls could not start: ${err instanceof Error ? err.message : String(err)}`;

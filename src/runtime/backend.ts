@@ -56,6 +56,11 @@ export async function useBestBackend(preferred: BackendName = 'wasm'): Promise<B
     let reason: string;
     try {
       await registerWasm();
+      // The site is served cross-origin isolated (scripts/serve.mjs), so tfjs-wasm would pick its
+      // threaded build, whose pthread Workers import blob: scripts the Worker CSP does not allow and
+      // whose results are not yet shown to equal the single-thread ones. Until both are, the
+      // single-thread SIMD build stays in use everywhere (in Node this flag is already false).
+      if (!isNode()) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       if (tf.getBackend() === 'wasm' || (await tf.setBackend('wasm'))) {
         await tf.ready();
         installWasmMatMulTranspose();
