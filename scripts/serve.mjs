@@ -120,7 +120,7 @@ export function createSiteServer(root) {
       const headers = {
         'Content-Type': TYPES[ext] ?? 'application/octet-stream',
         'Cache-Control': url.pathname.startsWith('/_astro/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-        ...headersFor(kind, kind === 'page' ? entry.body.toString('utf8') : ''),
+        ...headersFor(kind, kind === 'page' ? entry.body.toString('utf8') : '', url.pathname),
       };
       let body = entry.body;
       if (entry.gz) {

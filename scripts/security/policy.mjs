@@ -57,12 +57,23 @@ export const ISOLATION_HEADERS = {
  * or 'file' (anything else).
  * @param {'page' | 'script' | 'file'} kind
  * @param {string} [html]
+ * @param {string} [path] the URL path of a script (the code cell Worker gets its own policy)
  * @returns {Record<string, string>}
  */
-export function headersFor(kind, html = '') {
+/**
+ * The Playground's code cell Worker (notebooks/playground/code-worker.ts) is the one script that
+ * compiles text: the reader's own forward pass, with `new Function`. Its response alone adds
+ * 'unsafe-eval'; it has no DOM and no page state, and every page keeps its policy without eval.
+ */
+export const CODE_CELL_WORKER = /^\/_astro\/code-worker-[\w-]+\.js$/;
+
+export function headersFor(kind, html = '', path = '') {
   /** @type {Record<string, string>} */
   const headers = { ...ISOLATION_HEADERS };
   if (kind === 'page') headers['Content-Security-Policy'] = contentSecurityPolicy({ wasm: pageNeedsWasm(html) });
-  if (kind === 'script') headers['Content-Security-Policy'] = contentSecurityPolicy({ wasm: true });
+  if (kind === 'script') {
+    const policy = contentSecurityPolicy({ wasm: true });
+    headers['Content-Security-Policy'] = CODE_CELL_WORKER.test(path) ? policy.replace("'wasm-unsafe-eval'", "'wasm-unsafe-eval' 'unsafe-eval'") : policy;
+  }
   return headers;
 }

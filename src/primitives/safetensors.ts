@@ -212,3 +212,76 @@ export function serializeSafetensors(tensors: Record<string, SerializableTensor>
   }
   return out;
 }
+
+/** One tensor entry of a safetensors header; `begin`/`end` are byte offsets into the data section. */
+export interface HeaderEntry {
+  name: string;
+  dtype: SafetensorsDtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** A file read by byte range (a browser File/Blob via slice, a Buffer in Node). */
+export interface RangeSource {
+  size: number;
+  read(begin: number, end: number): Promise<Uint8Array>;
+}
+
+export function blobSource(blob: { size: number; slice(begin: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> } }): RangeSource {
+  return { size: blob.size, read: async (b, e) => new Uint8Array(await blob.slice(b, e).arrayBuffer()) };
+}
+
+/**
+ * Read and check only the header of a safetensors file (8-byte length, then JSON): the tensors'
+ * names, dtypes, shapes and byte ranges, without touching the data. Every way a file can be wrong
+ * has its own message: too short, not safetensors (a length that cannot be), a header that is not
+ * JSON, a truncated data section, an entry whose byte count does not fit its shape.
+ */
+export async function readSafetensorsHeader(src: RangeSource): Promise<{ entries: HeaderEntry[]; dataStart: number; metadata: Record<string, string> }> {
+  if (src.size < 8) throw new Error(`not a safetensors file: it has ${src.size} bytes, fewer than the 8-byte header length`);
+  const prefix = await src.read(0, 8);
+  const headerLen64 = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
+  if (headerLen64 < 2n || headerLen64 > BigInt(MAX_HEADER)) {
+    throw new Error(`not a safetensors file: its first 8 bytes give a header of ${headerLen64} bytes, which no safetensors file has`);
+  }
+  const headerLen = Number(headerLen64);
+  if (8 + headerLen > src.size) throw new Error(`truncated safetensors file: the header needs ${8 + headerLen} bytes but the file has ${src.size}`);
+  const headBytes = await src.read(8, 8 + headerLen);
+  if (headBytes[0] !== 0x7b) throw new Error('not a safetensors file: the header does not start with "{"');
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headBytes));
+  } catch (err) {
+    throw new Error(`not a safetensors file: header JSON invalid (${(err as Error).message})`);
+  }
+  if (!isRecord(header)) throw new Error('not a safetensors file: the header is not a JSON object');
+  const dataStart = 8 + headerLen;
+  const dataLen = src.size - dataStart;
+  const entries: HeaderEntry[] = [];
+  const metadata: Record<string, string> = {};
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      if (isRecord(info)) for (const [k, v] of Object.entries(info)) if (typeof v === 'string') metadata[k] = v;
+      continue;
+    }
+    if (!isRecord(info)) throw new Error(`safetensors: tensor '${name}': entry is not an object`);
+    const { dtype, shape, data_offsets: offsets } = info;
+    if (!isDtype(dtype)) throw new Error(`safetensors: tensor '${name}': dtype unknown (${JSON.stringify(dtype)})`);
+    if (!Array.isArray(shape) || !shape.every(isNonNegInt)) throw new Error(`safetensors: tensor '${name}': shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegInt)) throw new Error(`safetensors: tensor '${name}': data_offsets must be [begin, end], got ${JSON.stringify(offsets)}`);
+    const [begin, end] = offsets as [number, number];
+    const count = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (end - begin !== count * BYTES[dtype]) throw new Error(`safetensors: tensor '${name}': byte count ${end - begin} ≠ shape [${(shape as number[]).join(', ')}] × ${dtype} (${BYTES[dtype]} B) = ${count * BYTES[dtype]}`);
+    if (begin > end || end > dataLen) throw new Error(`truncated safetensors file: tensor '${name}' ends at data byte ${end} but the data section has ${dataLen} bytes`);
+    entries.push({ name, dtype, shape: [...(shape as number[])], begin, end });
+  }
+  return { entries, dataStart, metadata };
+}
+
+/** Read and decode one tensor's byte range (only that range is read). */
+export async function readSafetensorsTensor(src: RangeSource, dataStart: number, e: HeaderEntry): Promise<ParsedTensor> {
+  const bytes = await src.read(dataStart + e.begin, dataStart + e.end);
+  const count = e.shape.reduce((a, b) => a * b, 1);
+  return { dtype: e.dtype, shape: [...e.shape], data: decode(e.dtype, bytes, count, e.name) };
+}
